@@ -1,0 +1,259 @@
+"""``pouls evaluate absa``: aspect categories (Slot 1) and polarity (Slot 3) on SemEval-2016 XML.
+
+Runs without Django. Slot 1 is scored as the official SemEval-2016 scorer does: per sentence,
+the set of distinct gold categories against the set of predicted ones, micro precision, recall
+and F1 over all in-scope sentences. Slot 3 is the accuracy of one polarity per gold opinion,
+given its gold category and target.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    category: str
+    polarity: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    review: str
+    text: str
+    review_text: str
+    opinions: tuple[Opinion, ...]
+
+
+def read_semeval(path: Path) -> list[Sentence]:
+    """Read the in-scope sentences of a SemEval-2016 ABSA XML file (text must be filled)."""
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise click.ClickException(f"{path}: not a readable SemEval XML file ({exc}).") from exc
+    sentences = []
+    for review in root.iter("Review"):
+        rid = review.get("rid", "")
+        nodes = [s for s in review.iter("sentence") if s.get("OutOfScope") != "TRUE"]
+        review_text = " ".join((s.findtext("text") or "").strip() for s in nodes)
+        for node in nodes:
+            opinions = tuple(
+                Opinion(
+                    category=o.get("category", ""),
+                    polarity=o.get("polarity", ""),
+                    start=int(o.get("from") or 0),
+                    end=int(o.get("to") or 0),
+                )
+                for o in node.iter("Opinion")
+            )
+            sentences.append(Sentence(rid, node.findtext("text") or "", review_text, opinions))
+    if not sentences:
+        raise click.ClickException(f"{path}: no <Review>/<sentence> elements found.")
+    if not any(s.text.strip() for s in sentences):
+        raise click.ClickException(
+            f"{path}: every <text> is empty; fill the texts with the organisers' download tool."
+        )
+    return sentences
+
+
+def slot1_scores(gold: Sequence[set[str]], predicted: Sequence[set[str]]) -> dict[str, float]:
+    """Micro precision, recall and F1 over (sentence, category) pairs, in percent."""
+    correct = sum(len(g & p) for g, p in zip(gold, predicted, strict=True))
+    n_gold = sum(len(g) for g in gold)
+    n_pred = sum(len(p) for p in predicted)
+    precision = correct / n_pred if n_pred else 0.0
+    recall = correct / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(100 * precision, 2),
+        "recall": round(100 * recall, 2),
+        "f1": round(100 * f1, 2),
+        "gold_pairs": n_gold,
+        "predicted_pairs": n_pred,
+        "correct_pairs": correct,
+    }
+
+
+def evaluate_split(
+    train: Sequence[Sentence] | None, test: Sequence[Sentence], taxonomy: str
+) -> tuple[list[set[str]], list[bool]]:
+    """Predicted categories per test sentence and, per gold opinion, whether polarity is right.
+
+    Steps: load the taxonomy and map its themes to categories (aliases); fit the theme model
+    (zero-shot without ``train``); predict categories; predict polarities of gold opinions
+    (learned from ``train`` or read with the clause lexicon).
+    """
+    from pouls_analysis.themes.model import ThemeModel
+    from pouls_analysis.themes.polarity import AspectPolarityModel
+    from pouls_analysis.themes.taxonomy import TaxonomyError, load_taxonomy
+
+    try:
+        tax = load_taxonomy(taxonomy)
+    except TaxonomyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    theme_of = tax.by_alias()
+    categories = {o.category for s in [*test, *(train or [])] for o in s.opinions}
+    if categories and not categories & set(theme_of):
+        raise click.ClickException(
+            f"taxonomy {tax.name!r} maps no theme to the file's categories "
+            f"({', '.join(sorted(categories))}); give its themes these codes in 'aliases'."
+        )
+    category_of = {v: k for k, v in theme_of.items()}
+    model = ThemeModel(taxonomy=tax, random_state=0)
+    if train is None:
+        model.fit([])
+    else:
+        labels = [
+            sorted({theme_of[o.category] for o in s.opinions if o.category in theme_of})
+            for s in train
+        ]
+        model.fit([s.text for s in train], labels)
+    predicted = [
+        {category_of[t] for t in themes if t in category_of}
+        for themes in model.predict([s.text for s in test])
+    ]
+    mentions = [(s, o) for s in test for o in s.opinions]
+    if train is None:
+        right = _lexicon_polarities(model, mentions)
+    else:
+        train_mentions = [(s, o) for s in train for o in s.opinions]
+        polarity = AspectPolarityModel(preprocessor=model.preprocessor_, random_state=0).fit(
+            [s.text for s, _ in train_mentions],
+            [o.polarity for _, o in train_mentions],
+            spans=[(o.start, o.end) for _, o in train_mentions],
+            themes=[o.category for _, o in train_mentions],
+            contexts=[s.review_text for s, _ in train_mentions],
+        )
+        guesses = polarity.predict(
+            [s.text for s, _ in mentions],
+            spans=[(o.start, o.end) for _, o in mentions],
+            themes=[o.category for _, o in mentions],
+            contexts=[s.review_text for s, _ in mentions],
+        )
+        right = [g == o.polarity for g, (_, o) in zip(guesses, mentions, strict=True)]
+    return predicted, right
+
+
+def _lexicon_polarities(model: Any, mentions: Sequence[tuple[Sentence, Opinion]]) -> list[bool]:
+    from pouls_analysis.themes.polarity import mention_polarity, polarity_label
+
+    docs = model.preprocessor_.analyze([s.text for s, _ in mentions])
+    keys = model.preprocessor_.keys
+    return [
+        polarity_label(mention_polarity(doc, keys, o.start, o.end)) == o.polarity
+        for doc, (_, o) in zip(docs, mentions, strict=True)
+    ]
+
+
+def _report(
+    gold: Sequence[Sentence], predicted: Sequence[set[str]], right: Sequence[bool]
+) -> dict[str, Any]:
+    return {
+        "sentences": len(gold),
+        "slot1": slot1_scores([{o.category for o in s.opinions} for s in gold], predicted),
+        "slot3": {
+            "accuracy": round(100 * sum(right) / len(right), 2) if right else 0.0,
+            "opinions": len(right),
+        },
+    }
+
+
+@click.command(name="absa")
+@click.option(
+    "--gold",
+    "gold_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="SemEval-2016 ABSA XML with gold opinions (texts filled).",
+)
+@click.option(
+    "--train",
+    "train_path",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="SemEval XML to learn from; without it the taxonomy is used zero-shot.",
+)
+@click.option(
+    "--taxonomy",
+    default="restaurants_fr",
+    show_default=True,
+    help="Shipped taxonomy name or YAML path; themes map to categories via 'aliases'.",
+)
+@click.option(
+    "--cv",
+    "folds",
+    type=int,
+    default=0,
+    help="Cross-validate on --gold with this many folds grouped by review "
+    "(supervised; ignores --train).",
+)
+def absa(gold_path: Path, train_path: Path | None, taxonomy: str, folds: int) -> None:
+    """Score aspect categories (Slot 1) and their polarity (Slot 3) on SemEval-2016 XML.
+
+    Prints JSON. Without --train the default restaurants taxonomy runs zero-shot; with --train
+    the theme and polarity models learn from that file; with --cv N the gold file is split in
+    N folds by review and the figures pool every fold's predictions.
+
+    Example: pouls evaluate absa --gold ABSA16FR_Restaurants_Train.xml --cv 5
+    """
+    from pouls_analysis.exceptions import AnalysisError
+
+    started = time.perf_counter()
+    gold = read_semeval(gold_path)
+    try:
+        if folds:
+            result = _cross_validate(gold, taxonomy, folds)
+        else:
+            train = read_semeval(train_path) if train_path else None
+            predicted, right = evaluate_split(train, gold, taxonomy)
+            mode = "supervised" if train else "zero-shot"
+            result = {"mode": mode, **_report(gold, predicted, right)}
+    except AnalysisError as exc:
+        raise click.ClickException(str(exc)) from exc
+    result["taxonomy"] = taxonomy
+    from pouls_analysis.themes.taxonomy import load_taxonomy
+
+    mapped = load_taxonomy(taxonomy).by_alias()
+    result["unmapped_categories"] = sorted(
+        {o.category for s in gold for o in s.opinions} - set(mapped)
+    )
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+def _cross_validate(gold: list[Sentence], taxonomy: str, folds: int) -> dict[str, Any]:
+    if folds < 2:
+        raise click.ClickException(f"--cv must be at least 2, got {folds}.")
+    from sklearn.model_selection import GroupKFold
+
+    groups = [s.review for s in gold]
+    order: list[int] = []
+    predicted: list[set[str]] = []
+    right: list[bool] = []
+    per_fold = []
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(gold, groups=groups):
+        test = [gold[i] for i in test_idx]
+        fold_pred, fold_right = evaluate_split([gold[i] for i in train_idx], test, taxonomy)
+        per_fold.append(_report(test, fold_pred, fold_right))
+        order.extend(test_idx.tolist())
+        predicted.extend(fold_pred)
+        right.extend(fold_right)
+    pooled = _report([gold[i] for i in order], predicted, right)
+    return {
+        "mode": f"{folds}-fold cross-validation by review",
+        **pooled,
+        "folds": [
+            {"slot1_f1": f["slot1"]["f1"], "slot3_accuracy": f["slot3"]["accuracy"]}
+            for f in per_fold
+        ],
+    }

@@ -1,0 +1,70 @@
+"""``pouls evaluate behaviours``: precision and recall of the service-behaviour detector.
+
+Runs without Django on a labelled JSON Lines file (default: the project's hand-written French
+set, ``pouls_analysis/tests/data/behaviours_fr.jsonl``, split ``dev``/``test`` by a hash of
+the text; the rules were tuned on ``dev`` only). See ``docs/behaviours.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "pouls_analysis/tests/data/behaviours_fr.jsonl"
+
+
+@click.command(name="behaviours")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_DATA,
+    show_default="pouls_analysis/tests/data/behaviours_fr.jsonl",
+    help="Labelled JSON Lines: text, labels (behaviour ids), optional split (dev/test/...).",
+)
+@click.option(
+    "--definitions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Behaviour definitions YAML (default: the shipped French file).",
+)
+@click.option("--folds", default=5, show_default=True, help="Folds of the cross-validations.")
+@click.option(
+    "--speed-rows",
+    type=int,
+    default=0,
+    help="Also time the rules on this many texts drawn (repeated) from the file.",
+)
+def behaviours(data_path: Path, definitions: Path | None, folds: int, speed_rows: int) -> None:
+    """Score the six defensive behaviours (neutralité ... soumission) per behaviour.
+
+    Prints JSON: per split, precision / recall / F1 of the rules; the supervised mode trained
+    on the dev split and scored on test; k-fold cross-validation inside test and on all texts.
+
+    Example: pouls evaluate behaviours --speed-rows 20000
+    """
+    from pouls_analysis.behaviours import ServiceBehaviourDetector
+    from pouls_analysis.behaviours.evaluate import full_report, load_labelled
+    from pouls_analysis.exceptions import AnalysisError
+
+    if folds < 2:
+        raise click.ClickException(f"--folds must be at least 2, got {folds}.")
+    try:
+        rows = load_labelled(data_path)
+        base = ServiceBehaviourDetector(definitions=definitions, random_state=0)
+        report: dict[str, Any] = {"data": str(data_path)}
+        report.update(full_report(rows, n_splits=folds, detector=base))
+    except AnalysisError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if speed_rows > 0:
+        detector = ServiceBehaviourDetector(definitions=definitions).fit([])
+        texts = [rows[i % len(rows)].text for i in range(speed_rows)]
+        started = time.perf_counter()
+        detector.predict(texts)
+        seconds = time.perf_counter() - started
+        report["speed"] = {"texts": speed_rows, "texts_per_second": round(speed_rows / seconds)}
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False))

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pouls.cli import main
+from pouls.commands.absa import slot1_scores
+
+# Hand-written reviews in the SemEval-2016 ABSA layout (not from the SemEval data).
+REVIEWS: list[Review] = [
+    ("r1", [
+        ("Le serveur était adorable.", [("serveur", "SERVICE#GENERAL", "positive", 3, 10)]),
+        ("Les plats étaient délicieux.", [("plats", "FOOD#QUALITY", "positive", 4, 9)]),
+    ]),
+    ("r2", [
+        ("Service lent, serveuse froide.", [("Service", "SERVICE#GENERAL", "negative", 0, 7)]),
+        ("Viande trop cuite, sauce sans goût.", [("Viande", "FOOD#QUALITY", "negative", 0, 6)]),
+    ]),
+    ("r3", [
+        ("Accueil chaleureux du patron.", [("Accueil", "SERVICE#GENERAL", "positive", 0, 7)]),
+        ("Le poisson était parfaitement cuit.", [("poisson", "FOOD#QUALITY", "positive", 3, 10)]),
+        ("Nous avons attendu une heure.", [("NULL", "SERVICE#GENERAL", "negative", 0, 0)]),
+    ]),
+    ("r4", [
+        ("Dessert fade et industriel.", [("Dessert", "FOOD#QUALITY", "negative", 0, 7)]),
+        ("Serveurs souriants et rapides.", [("Serveurs", "SERVICE#GENERAL", "positive", 0, 8)]),
+    ]),
+]  # fmt: skip
+
+
+Review = tuple[str, list[tuple[str, list[tuple[str, str, str, int, int]]]]]
+
+
+def _xml(path: Path, reviews: list[Review]) -> Path:
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<Reviews>']
+    for rid, sentences in reviews:
+        parts.append(f'<Review rid="{rid}"><sentences>')
+        for n, (text, opinions) in enumerate(sentences):
+            parts.append(f'<sentence id="{rid}:{n}"><text>{text}</text><Opinions>')
+            for target, category, polarity, start, end in opinions:
+                parts.append(
+                    f'<Opinion target="{target}" category="{category}" '
+                    f'polarity="{polarity}" from="{start}" to="{end}"/>'
+                )
+            parts.append("</Opinions></sentence>")
+        parts.append("</sentences></Review>")
+    parts.append("</Reviews>")
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def test_slot1_counts_each_sentence_category_once() -> None:
+    scores = slot1_scores([{"A", "B"}, {"C"}], [{"A"}, {"C", "D"}])
+    assert scores["correct_pairs"] == 2
+    assert scores["precision"] == 66.67
+    assert scores["recall"] == 66.67
+    assert scores["f1"] == 66.67
+
+
+def test_zero_shot_prints_slot1_and_slot3(tmp_path: Path) -> None:
+    gold = _xml(tmp_path / "gold.xml", REVIEWS)
+    result = CliRunner().invoke(main, ["evaluate", "absa", "--gold", str(gold)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["mode"] == "zero-shot"
+    assert report["slot1"]["gold_pairs"] == 9
+    assert report["slot1"]["f1"] >= 70
+    assert report["slot3"]["opinions"] == 9
+    assert report["unmapped_categories"] == []
+
+
+def test_supervised_and_cross_validated_runs(tmp_path: Path) -> None:
+    gold = _xml(tmp_path / "gold.xml", REVIEWS[:2])
+    train = _xml(tmp_path / "train.xml", REVIEWS[2:])
+    result = CliRunner().invoke(
+        main, ["evaluate", "absa", "--gold", str(gold), "--train", str(train)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["mode"] == "supervised"
+    everything = _xml(tmp_path / "all.xml", REVIEWS)
+    result = CliRunner().invoke(main, ["evaluate", "absa", "--gold", str(everything), "--cv", "2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert len(report["folds"]) == 2
+
+
+def test_an_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<Reviews><oops></Reviews>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "absa", "--gold", str(bad)])
+    assert result.exit_code != 0
+    assert "not a readable SemEval XML file" in result.output
+
+
+def test_a_training_file_with_one_polarity_is_a_clear_error(tmp_path: Path) -> None:
+    gold = _xml(tmp_path / "gold.xml", REVIEWS)
+    train = _xml(tmp_path / "train.xml", REVIEWS[:1])
+    result = CliRunner().invoke(
+        main, ["evaluate", "absa", "--gold", str(gold), "--train", str(train)]
+    )
+    assert result.exit_code != 0
+    assert "two polarities" in result.output
+
+
+def test_a_taxonomy_without_the_categories_is_refused(tmp_path: Path) -> None:
+    gold = _xml(tmp_path / "gold.xml", REVIEWS)
+    result = CliRunner().invoke(
+        main, ["evaluate", "absa", "--gold", str(gold), "--taxonomy", "retail_fr"]
+    )
+    assert result.exit_code != 0
+    assert "aliases" in result.output

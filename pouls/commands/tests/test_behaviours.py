@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pouls.cli import main
+
+
+def _write(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    return path
+
+
+def test_it_prints_precision_and_recall_per_behaviour(tmp_path: Path) -> None:
+    rows: list[dict[str, object]] = [
+        {"text": "Ce n'est pas mon rayon, m'a dit le vendeur.", "labels": ["neutralite"]},
+        {"text": "Livraison rapide.", "labels": []},
+        {"text": "Elle faisait semblant de ne pas me voir.", "labels": ["evitement"]},
+        {"text": "Politesse exagérée et aucune solution.", "labels": ["neutralite"]},
+    ]
+    data = _write(tmp_path / "b.jsonl", [{**r, "split": "test"} for r in rows])
+    result = CliRunner().invoke(
+        main, ["evaluate", "behaviours", "--data", str(data), "--folds", "2", "--speed-rows", "50"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    rules = report["splits"]["test"]["rules"]["per_behaviour"]
+    assert rules["neutralite"] == {
+        "support": 2,
+        "predicted": 1,
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1": 0.667,
+    }
+    assert rules["evitement"]["recall"] == 1.0
+    assert rules["soumission"]["predicted"] == 1
+    assert "supervised_cv_test" in report
+    assert report["speed"]["texts"] == 50
+
+
+def test_it_reports_a_malformed_file_without_a_traceback(tmp_path: Path) -> None:
+    data = _write(tmp_path / "bad.jsonl", [{"text": "abc", "labels": "neutralite"}])
+    result = CliRunner().invoke(main, ["evaluate", "behaviours", "--data", str(data)])
+    assert result.exit_code == 1
+    assert "bad.jsonl:1" in result.output
+
+
+def test_it_refuses_unknown_behaviours(tmp_path: Path) -> None:
+    data = _write(tmp_path / "u.jsonl", [{"text": "abc", "labels": ["rudesse"]}])
+    result = CliRunner().invoke(main, ["evaluate", "behaviours", "--data", str(data)])
+    assert result.exit_code == 1
+    assert "rudesse" in result.output

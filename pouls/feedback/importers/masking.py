@@ -1,0 +1,53 @@
+"""Pseudonymisation of an import's texts, overlapped with the rest of the import.
+
+On a big file a second process masks chunk n+1 while this one validates and stores chunk n,
+so that the two cores both work (benchmarks/imports.py measures the whole import). The worker
+runs only the framework-free pseudonymiser (no Django, no database connection); small files
+are masked in this process, where starting a worker would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from pouls.feedback import privacy
+
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+Mask = Callable[[list[str]], Future[list[str]]]
+
+
+@functools.cache
+def _worker_pseudonymiser() -> object:
+    from pouls_analysis.privacy import Pseudonymiser
+
+    return Pseudonymiser()
+
+
+def _mask_in_worker(texts: list[str]) -> list[str]:
+    return list(_worker_pseudonymiser().transform(texts))  # type: ignore[attr-defined]
+
+
+def _done(texts: list[str]) -> Future[list[str]]:
+    future: Future[list[str]] = Future()
+    future.set_result(privacy.pseudonymise(texts))
+    return future
+
+
+@contextlib.contextmanager
+def text_masker(*, parallel: bool) -> Iterator[Mask]:
+    """Yield a function that returns a future of the masked texts."""
+    if not parallel:
+        yield _done
+        return
+    # spawn: a fresh interpreter, with nothing of this process's Django state or sockets.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+
+        def submit(texts: list[str]) -> Future[list[str]]:
+            return pool.submit(_mask_in_worker, texts) if texts else _done(texts)
+
+        yield submit

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from django.utils import timezone
+
+from pouls.feedback.importers.mapping import PRESETS, MappingError
+from pouls.feedback.importers.pipeline import do_import_feedback
+from pouls.feedback.importers.readers import FileRejected
+from pouls.feedback.models import CallbackContact, Feedback, Import, QuarantinedRow
+from pouls.feedback.privacy import customer_ref
+from pouls.testing import Personas
+
+DATA = Path(__file__).parent / "data"
+QUALTRICS = {"columns": {"nps": "Q_NPS", "text": "Q_Why", "perimeter": "Store"}}
+
+
+def _reasons(field: str) -> list[QuarantinedRow]:
+    return [q for q in QuarantinedRow.objects.all() if any(r["field"] == field for r in q.reasons)]
+
+
+def test_a_messy_french_export_lands_with_every_row_accounted_for(personas: Personas) -> None:
+    summary = do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
+    assert (summary.read, summary.accepted, summary.quarantined, summary.duplicates) == (
+        12,
+        3,
+        8,
+        1,
+    )
+    batch = Import.objects.get(code=summary.code)
+    assert batch.read == batch.accepted + batch.quarantined + batch.duplicates
+    assert Feedback.objects.filter(batch=batch).count() == 3
+    assert QuarantinedRow.objects.filter(batch=batch).count() == 8
+
+
+def test_each_quarantined_row_says_why(personas: Personas) -> None:
+    do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
+    by_row = {q.row_number: q.reasons for q in QuarantinedRow.objects.all()}
+    assert "vouliez-vous dire « Site Lille »" in by_row[3][0]["message"]
+    assert by_row[4][0]["field"] == "received_at"
+    assert by_row[5][0]["field"] == "nps" and "0 à 10" in by_row[5][0]["accepted"]
+    assert by_row[8][0]["message"] == "ni note ni texte"
+    assert by_row[9][0]["field"] == "perimeter"  # Marseille is outside the import's perimeter
+    assert "hors limites" in by_row[10][0]["message"]
+    assert "de plus" in by_row[11][0]["message"]
+    assert by_row[12][0]["field"] == "callback_consent"
+
+
+def test_reimporting_the_same_file_adds_nothing(personas: Personas) -> None:
+    do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
+    again = do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
+    assert (again.accepted, again.duplicates, again.quarantined) == (0, 4, 8)
+    assert Feedback.objects.count() == 3
+
+
+def test_no_personal_detail_reaches_the_database(personas: Personas) -> None:
+    do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
+    texts = " ".join(Feedback.objects.values_list("text", flat=True))
+    assert "06 12 34 56 78" not in texts and "client.deux@example.com" not in texts
+    assert "[TÉLÉPHONE]" in texts and "[EMAIL]" in texts
+    stored = {f.customer_ref for f in Feedback.objects.exclude(customer_ref="")}
+    assert customer_ref("client.un@example.com") in stored
+    assert all("@" not in ref for ref in stored)
+
+
+def test_callback_contacts_are_kept_apart_with_a_retention_date(personas: Personas) -> None:
+    do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
+    contacts = list(CallbackContact.objects.all())
+    assert {c.contact for c in contacts} == {"client.un@example.com", "client.deux@example.com"}
+    assert all(c.expires_at > c.feedback.received_at + dt.timedelta(days=30) for c in contacts)
+    assert not CallbackContact.objects.for_user(personas.bob).exists()  # viewers never see them
+
+
+def test_dates_in_french_forms_and_excel_serials(personas: Personas) -> None:
+    do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
+    dates = sorted(
+        timezone.localtime(f.received_at).date().isoformat() for f in Feedback.objects.all()
+    )
+    assert dates == ["2025-03-04", "2025-03-07", "2025-11-22"]
+
+
+def test_a_qualtrics_export_with_its_extra_header_rows(personas: Personas) -> None:
+    summary = do_import_feedback(
+        DATA / "qualtrics.csv", root=personas.nord, preset="qualtrics", mapping=QUALTRICS
+    )
+    assert (summary.read, summary.accepted, summary.quarantined) == (3, 2, 1)
+    assert set(Feedback.objects.values_list("source_id", flat=True)) == {"R_1a", "R_2b"}
+    again = do_import_feedback(
+        DATA / "qualtrics.csv", root=personas.nord, preset="qualtrics", mapping=QUALTRICS
+    )
+    assert again.duplicates == 2 and again.accepted == 0
+
+
+def test_a_dry_run_stores_nothing(personas: Personas) -> None:
+    summary = do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, dry_run=True)
+    assert summary.accepted == 3 and not Feedback.objects.exists() and not Import.objects.exists()
+
+
+def test_a_mapping_to_a_missing_column_is_a_clear_error(personas: Personas) -> None:
+    with pytest.raises(MappingError, match="colonne 'Q9' absente"):
+        do_import_feedback(
+            DATA / "qualtrics.csv",
+            root=personas.nord,
+            preset="qualtrics",
+            mapping={"columns": {"nps": "Q9"}},
+        )
+
+
+def test_a_binary_file_is_refused(personas: Personas, tmp_path: Path) -> None:
+    path = tmp_path / "photo.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    with pytest.raises(FileRejected, match="binaire"):
+        do_import_feedback(path, root=personas.nord)
+
+
+def test_the_cli_prints_the_identity(personas: Personas) -> None:
+    from pouls.cli import PRESET_NAMES, main
+
+    assert set(PRESET_NAMES) == set(PRESETS)
+    result = CliRunner().invoke(
+        main, ["import", "feedback", str(DATA / "messy_fr.csv"), "--into", "Région Nord"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "lues 12 = acceptées 3 + en quarantaine 8 + doublons 1" in result.output
+    strict = CliRunner().invoke(
+        main,
+        ["import", "feedback", str(DATA / "messy_fr.csv"), "--into", "Région Nord", "--strict"],
+    )
+    assert strict.exit_code == 1

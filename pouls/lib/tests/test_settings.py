@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _read_variables() -> set[str]:
+    sources = (ROOT / "pouls" / "settings.py").read_text(encoding="utf-8")
+    return set(re.findall(r'"(POULS_[A-Z0-9_]+)"', sources))
+
+
+def test_env_example_lists_every_variable_read() -> None:
+    documented = set(
+        re.findall(r"^#?\s*(POULS_[A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
+    read = _read_variables()
+    assert read, "settings.py reads no POULS_ variable?"
+    assert read - documented == set()
+
+
+def _import_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("POULS_", "PYTEST_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import pouls.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_production_without_a_secret_key_fails_with_a_clear_message(tmp_path: Path) -> None:
+    result = _import_settings({"POULS_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "POULS_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_secret_key_is_enough_to_start(tmp_path: Path) -> None:
+    result = _import_settings({"POULS_DATA_DIR": str(tmp_path), "POULS_SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_wrong_boolean_names_the_variable(tmp_path: Path) -> None:
+    result = _import_settings({"POULS_DATA_DIR": str(tmp_path), "POULS_DEBUG": "peut-être"})
+    assert "POULS_DEBUG='peut-être' is not a boolean" in result.stderr
+
+
+def test_the_demo_keeps_a_generated_key(tmp_path: Path) -> None:
+    result = _import_settings({"POULS_DATA_DIR": str(tmp_path), "POULS_DEMO": "1"})
+    assert result.returncode == 0, result.stderr
+    assert len((tmp_path / "secret-key").read_text()) >= 40
+
+
+def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path: Path) -> None:
+    result = _import_settings({"POULS_DATA_DIR": str(tmp_path), "POULS_SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'pouls.settings'; "
+        "django.setup(); from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("POULS_", "PYTEST_"))}
+    env = {**clean, "POULS_DATA_DIR": str(tmp_path), "POULS_SECRET_KEY": "x" * 50}
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert out.stdout.strip() == "wal"
+    assert (tmp_path / "pouls.sqlite3").exists()

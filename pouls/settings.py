@@ -1,0 +1,185 @@
+"""Django settings for Pouls: read from POULS_* environment variables only (see .env.example)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import plotly
+from django.core.exceptions import ImproperlyConfigured
+
+from pouls.lib.env import env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# pytest (>= 8.2) sets PYTEST_VERSION for the whole run: tests get a fixed throw-away key
+# instead of failing on the production check below.
+TESTING = "PYTEST_VERSION" in os.environ
+
+DEBUG = env_bool("POULS_DEBUG", default=False)
+# Set by `pouls demo`: a local demonstration with a generated key kept in the data directory.
+DEMO = env_bool("POULS_DEMO", default=False)
+DATA_DIR = Path(env_str("POULS_DATA_DIR", "pouls-data")).expanduser().resolve()
+
+
+def _secret_key() -> str:
+    key = env_secret("POULS_SECRET_KEY")
+    if key:
+        return key
+    if TESTING:
+        return "pouls-tests-only-not-secret"
+    if DEMO or DEBUG:
+        # A demo or development install keeps one generated key so sessions survive restarts.
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path = DATA_DIR / "secret-key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+    raise ImproperlyConfigured(
+        "POULS_SECRET_KEY is not set. In production Pouls needs a long random secret: set "
+        "POULS_SECRET_KEY (or POULS_SECRET_KEY_FILE) to one, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. "
+        "For a local trial, run `pouls demo` or set POULS_DEBUG=1."
+    )
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("POULS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("POULS_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "pouls.org",
+    "pouls.feedback",
+    "pouls.activity",
+    "pouls.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pouls.urls"
+WSGI_APPLICATION = "pouls.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "pouls" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict[str, dict[str, object]]:
+    url = env_str("POULS_DATABASE_URL")
+    if url:
+        if not url.startswith(("postgres://", "postgresql://", "sqlite:///")):
+            raise ImproperlyConfigured(
+                f"POULS_DATABASE_URL={url.split('@')[-1]!r} is not supported; accepted: "
+                "postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:////absolute/path.sqlite3."
+            )
+        # Persistent connections, except in tests where the live server's thread would keep
+        # the test database open at teardown.
+        max_age = 0 if TESTING else env_int("POULS_DB_CONN_MAX_AGE", 60, minimum=0)
+        config = dict(dj_database_url.parse(url, conn_max_age=max_age))
+        return {"default": config}
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "pouls.sqlite3",
+            "OPTIONS": {
+                # WAL lets the web app read while a worker writes; IMMEDIATE avoids
+                # "database is locked" on lock upgrades inside write transactions.
+                # A 64 MB page cache instead of SQLite's 2 MB keeps the indexes of big tables
+                # in memory (imports: benchmarks/imports.py).
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+if TESTING:
+    # Hashing cost is irrelevant in tests and dominates their run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web-home-view"
+LOGOUT_REDIRECT_URL = "login"
+
+# French first. The interface goes through gettext; LocaleMiddleware (browser language) is
+# added back once an English catalogue ships, so that no page mixes French text with
+# English number and date formats.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "pouls" / "locale"]
+TIME_ZONE = env_str("POULS_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing root
+# Plotly's JavaScript is served from the installed plotly package: no CDN, nothing vendored.
+STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
+# Whitenoise serves static files straight from the finders, so no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("POULS_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Background work (imports, analysis) goes through Django's Tasks API; the database backend
+# keeps tasks as rows of the main database and `pouls manage db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+UPLOAD_DIR = DATA_DIR / "uploads"
+# Uploads above this size are refused (imports of bigger files go through the CLI).
+POULS_MAX_UPLOAD_MB = env_int("POULS_MAX_UPLOAD_MB", 200, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("POULS_LOG_LEVEL", "INFO").upper()},
+}

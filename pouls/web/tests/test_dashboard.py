@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from pouls.feedback.models import Feedback
+from pouls.testing import Personas, make_activity, make_feedback, make_sales
+
+
+def _recompute(perimeter_ids: list[int]) -> tuple[float, float, float, int]:
+    """The adjusted-Wald NPS interval recomputed straight from the database rows."""
+    rows = Feedback.objects.filter(perimeter_id__in=perimeter_ids, nps__isnull=False)
+    scores = [s for s in rows.values_list("nps", flat=True) if s is not None]
+    n = len(scores)
+    p = sum(s >= 9 for s in scores)
+    d = sum(s <= 6 for s in scores)
+    na = n + 3
+    pa, da = (p + 0.75) / na, (d + 0.75) / na
+    margin = 1.96 * math.sqrt((pa + da - (pa - da) ** 2) / na)
+    return 100 * (p - d) / n, 100 * (pa - da - margin), 100 * (pa - da + margin), n
+
+
+@pytest.fixture
+def scored(personas: Personas) -> Personas:
+    now = timezone.now()
+    scores = [10, 9, 9, 8, 7, 6, 3, 10, 9, 0, 5, 10, 9, 9, 8, 10, 2, 9, 9, 10] * 2
+    for i, score in enumerate(scores):
+        make_feedback(
+            perimeter=personas.lille if i % 3 else personas.lille_team,
+            nps=score,
+            received_at=now - dt.timedelta(days=i),
+            text=f"Verbatim numéro {i}",
+        )
+    make_feedback(perimeter=personas.marseille, nps=0, received_at=now)
+    make_feedback(
+        perimeter=personas.lille, nps=None, text="Courrier sans note", source_kind="letter"
+    )
+    return personas
+
+
+def test_the_nps_shown_equals_the_formula_on_the_database(client: Client, scored: Personas) -> None:
+    client.force_login(scored.bob)
+    response = client.get(reverse("web-perimeter-dashboard", args=[scored.lille.code]))
+    result = response.context["d"].nps
+    nps, low, high, n = _recompute([scored.lille.pk, scored.lille_team.pk])
+    assert result.n == n == 40
+    assert result.nps == pytest.approx(nps)
+    assert result.low == pytest.approx(low, abs=0.01)
+    assert result.high == pytest.approx(high, abs=0.01)
+    body = response.content.decode()
+    assert f"n = {n}" in body
+    assert f"[{round(low)} ; {round(high)}]" in body
+
+
+def test_volume_counts_feedback_without_a_score(client: Client, scored: Personas) -> None:
+    client.force_login(scored.bob)
+    response = client.get(reverse("web-perimeter-dashboard", args=[scored.lille.code]))
+    assert response.context["d"].volume == 41
+
+
+def test_a_small_sample_is_flagged_with_words(client: Client, personas: Personas) -> None:
+    for score in (10, 9, 3):
+        make_feedback(perimeter=personas.lille, nps=score)
+    client.force_login(personas.bob)
+    response = client.get(reverse("web-perimeter-dashboard", args=[personas.lille.code]))
+    body = response.content.decode()
+    assert "3 réponses seulement" in body
+    assert "marge d&#x27;erreur" in body or "marge d'erreur" in body
+
+
+def test_a_large_consistent_sample_is_not_flagged(client: Client, personas: Personas) -> None:
+    for i in range(200):
+        make_feedback(perimeter=personas.lille, nps=10 if i % 10 else 8)
+    client.force_login(personas.bob)
+    response = client.get(reverse("web-perimeter-dashboard", args=[personas.lille.code]))
+    assert response.context["d"].caveats == []
+    assert "Peu fiable :" not in response.content.decode()
+
+
+def test_children_are_listed_for_drill_down(client: Client, scored: Personas) -> None:
+    client.force_login(scored.carol)
+    response = client.get(reverse("web-perimeter-dashboard", args=[scored.nord.code]))
+    children = {c.perimeter.name: c.result.n for c in response.context["d"].children}
+    assert children == {"Site Lille": 40, "Site Roubaix": 0}
+
+
+def test_the_breadcrumb_stops_at_the_users_scope(client: Client, scored: Personas) -> None:
+    client.force_login(scored.bob)
+    response = client.get(reverse("web-perimeter-dashboard", args=[scored.lille_team.code]))
+    assert [p.name for p in response.context["d"].breadcrumb] == [
+        "Site Lille",
+        "Équipe Lille Vente",
+    ]
+
+
+def test_the_period_filter_narrows_the_answers(client: Client, scored: Personas) -> None:
+    client.force_login(scored.bob)
+    url = reverse("web-perimeter-dashboard", args=[scored.lille.code])
+    assert client.get(url, {"periode": "30"}).context["d"].nps.n == 30
+    assert client.get(url, {"periode": "nimporte"}).context["d"].nps.n == 40  # default: 90 days
+
+
+def test_the_trend_data_carries_the_interval_per_week(client: Client, scored: Personas) -> None:
+    client.force_login(scored.bob)
+    data = client.get(reverse("web-perimeter-trend", args=[scored.lille.code])).json()
+    assert sum(data["n"]) == 40
+    for nps, low, high in zip(data["nps"], data["low"], data["high"], strict=True):
+        assert -100 <= low <= high <= 100
+        assert nps is not None
+
+
+def test_sales_and_activity_against_target(client: Client, personas: Personas) -> None:
+    today = timezone.localdate()
+    for days in range(3):
+        make_sales(perimeter=personas.lille, date=today - dt.timedelta(days=days))
+        make_activity(perimeter=personas.lille, date=today - dt.timedelta(days=days))
+    make_sales(perimeter=personas.marseille, date=today, revenue="99999.00")
+    client.force_login(personas.bob)
+    response = client.get(reverse("web-perimeter-dashboard", args=[personas.lille.code]))
+    indicators = {i.key: i for i in response.context["d"].indicators}
+    assert float(indicators["revenue"].value) == 3000.0
+    assert indicators["revenue"].attainment == pytest.approx(3000 / 3600)
+    assert indicators["visits"].attainment == pytest.approx(15 / 18)
+    assert indicators["calls"].attainment is None
+
+
+def test_latest_verbatims_are_newest_first(client: Client, scored: Personas) -> None:
+    client.force_login(scored.bob)
+    response = client.get(reverse("web-perimeter-dashboard", args=[scored.lille.code]))
+    dates = [f.received_at for f in response.context["d"].verbatims]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 6
+
+
+def test_the_dashboard_query_count_does_not_grow_with_children(
+    client: Client, scored: Personas, django_assert_max_num_queries: object
+) -> None:
+    client.force_login(scored.alice)
+    with django_assert_max_num_queries(16):  # type: ignore[operator]
+        client.get(reverse("web-perimeter-dashboard", args=[scored.group.code]))
+
+
+def test_plotly_is_served_from_the_installed_package(client: Client, db: None) -> None:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("plotly/plotly.min.js")
+
+
+def test_the_change_against_the_previous_period_is_the_librarys(
+    client: Client, personas: Personas
+) -> None:
+    from pouls_analysis import compare_nps, nps_from_scores
+
+    now = timezone.now()
+    before = [3, 5, 6, 6, 7, 8, 9, 2, 4, 6] * 3
+    recent = [10, 9, 9, 10, 8, 9, 10, 7, 9, 10] * 3
+    for i, score in enumerate(before):
+        make_feedback(
+            perimeter=personas.lille, nps=score, received_at=now - dt.timedelta(days=40 + i % 20)
+        )
+    for i, score in enumerate(recent):
+        make_feedback(
+            perimeter=personas.lille, nps=score, received_at=now - dt.timedelta(days=1 + i % 20)
+        )
+    client.force_login(personas.bob)
+    response = client.get(
+        reverse("web-perimeter-dashboard", args=[personas.lille.code]), {"periode": "30"}
+    )
+    change = response.context["d"].change
+    expected = compare_nps(nps_from_scores(before), nps_from_scores(recent))
+    assert change == expected and change.verdict == "hausse crédible"
+    body = response.content.decode()
+    assert expected.difference is not None
+    assert f"+{round(expected.difference)} points" in body and "hausse crédible" in body

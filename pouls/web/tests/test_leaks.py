@@ -1,0 +1,205 @@
+"""One leak test over every web view: a view missing from REGISTRY fails the suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from pouls.feedback.models import Feedback, Import, QuarantinedRow
+from pouls.org.models import Perimeter
+from pouls.testing import Personas, make_feedback
+from pouls.web.urls import urlpatterns
+
+Target = Perimeter | Feedback | Import
+
+
+def _perimeter(p: Personas, own: bool) -> Target:
+    return p.lille if own else p.marseille
+
+
+def _feedback(p: Personas, own: bool) -> Target:
+    return Feedback.objects.get(perimeter=p.lille if own else p.marseille)
+
+
+def _import(p: Personas, own: bool) -> Target:
+    return Import.objects.get(perimeter=p.lille if own else p.marseille)
+
+
+@dataclass(frozen=True)
+class Spec:
+    build: Callable[[Personas, bool], Target] | None  # None: a view without a code
+    insider: str = "bob"  # a persona entitled to the "own" target
+    method: str = "get"
+
+
+# URL name -> how to reach it. Import views need the analyst role: carol is the insider.
+REGISTRY: dict[str, Spec] = {
+    "web-home-view": Spec(None),
+    "web-perimeter-dashboard": Spec(_perimeter),
+    "web-perimeter-trend": Spec(_perimeter),
+    "web-verbatim-list": Spec(_perimeter),
+    "web-feedback-detail": Spec(_feedback),
+    "web-field-report-new": Spec(None),
+    "web-feedback-export-csv": Spec(_perimeter, "carol"),
+    "web-feedback-export-xlsx": Spec(_perimeter, "carol"),
+    "web-import-list": Spec(None, "carol"),
+    "web-import-upload": Spec(None, "carol"),
+    "web-import-detail": Spec(_import, "carol"),
+    "web-import-mapping": Spec(_import, "carol"),
+    "web-import-reprocess": Spec(_import, "carol", "post"),
+    "web-quarantine-export": Spec(_import, "carol"),
+}
+DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
+PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
+EXPORTS = ["web-feedback-export-csv", "web-feedback-export-xlsx", "web-quarantine-export"]
+
+
+@pytest.fixture
+def world(personas: Personas) -> Personas:
+    make_feedback(perimeter=personas.lille, nps=10, text="Lille : vendeuse très à l'écoute.")
+    make_feedback(perimeter=personas.marseille, nps=2, text="Marseille : personne pour m'aider.")
+    for perimeter, secret in (
+        (personas.lille, "ligne-lille"),
+        (personas.marseille, "ligne-marseille"),
+    ):
+        batch = Import.objects.create(
+            perimeter=perimeter,
+            file_name=f"{secret}.csv",
+            file_sha256="0" * 64,
+            read=1,
+            quarantined=1,
+        )
+        QuarantinedRow.objects.create(
+            batch=batch, perimeter=perimeter, row_number=2, raw={"Magasin": secret}, reasons=[]
+        )
+    return personas
+
+
+def _url(name: str, target: Target | None) -> str:
+    return reverse(name, args=[target.code]) if target is not None else reverse(name)
+
+
+def _call(client: Client, name: str, target: Target | None) -> int:
+    spec = REGISTRY[name]
+    url = _url(name, target)
+    response = client.post(url, {"mapping": ""}) if spec.method == "post" else client.get(url)
+    return response.status_code
+
+
+def test_every_web_view_is_in_the_leak_registry() -> None:
+    names = {p.name for p in urlpatterns if isinstance(p, URLPattern)}
+    assert names == set(REGISTRY), "register new views in REGISTRY with their target builder"
+
+
+@pytest.mark.parametrize("name", DETAIL_VIEWS)
+def test_insiders_reach_their_rows_and_get_404_outside(
+    client: Client, world: Personas, name: str
+) -> None:
+    spec = REGISTRY[name]
+    assert spec.build is not None
+    client.force_login(getattr(world, spec.insider))
+    assert _call(client, name, spec.build(world, True)) in {200, 302}
+    for persona in (world.bob, world.carol):
+        client.force_login(persona)
+        assert _call(client, name, spec.build(world, False)) == 404
+
+
+@pytest.mark.parametrize("name", PERIMETER_VIEWS)
+def test_bob_gets_404_on_the_region_and_group(client: Client, world: Personas, name: str) -> None:
+    client.force_login(world.bob)
+    for perimeter in (world.nord, world.group, world.roubaix):
+        assert client.get(_url(name, perimeter)).status_code == 404
+
+
+@pytest.mark.parametrize("name", DETAIL_VIEWS)
+def test_charlie_gets_404_everywhere(client: Client, world: Personas, name: str) -> None:
+    spec = REGISTRY[name]
+    assert spec.build is not None
+    client.force_login(world.charlie)
+    assert _call(client, name, spec.build(world, True)) == 404
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_anonymous_is_sent_to_login(client: Client, world: Personas, name: str) -> None:
+    spec = REGISTRY[name]
+    url = _url(name, spec.build(world, True) if spec.build else None)
+    response = client.post(url) if spec.method == "post" else client.get(url)
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+def test_a_viewer_cannot_open_imports_of_his_own_store(client: Client, world: Personas) -> None:
+    client.force_login(world.bob)
+    batch = Import.objects.get(perimeter=world.lille)
+    assert client.get(reverse("web-import-detail", args=[batch.code])).status_code == 403
+    assert "ligne-lille" not in client.get(reverse("web-import-list")).content.decode()
+
+
+def test_bob_lists_only_his_perimeters(client: Client, world: Personas) -> None:
+    client.force_login(world.bob)
+    body = client.get(reverse("web-home-view")).content.decode()
+    assert "Site Lille" in body and "Équipe Lille Vente" in body
+    for other in ("Site Marseille", "Site Roubaix", "Région Nord", "Groupe"):
+        assert other not in body
+
+
+def test_charlie_lists_nothing(client: Client, world: Personas) -> None:
+    client.force_login(world.charlie)
+    body = client.get(reverse("web-home-view")).content.decode()
+    assert "Site" not in body and "Aucun périmètre" in body
+    assert "ligne-" not in client.get(reverse("web-import-list")).content.decode()
+
+
+def test_bob_reads_only_his_verbatims(client: Client, world: Personas) -> None:
+    client.force_login(world.bob)
+    body = client.get(reverse("web-verbatim-list", args=[world.lille.code])).content.decode()
+    assert "Lille : vendeuse" in body and "Marseille" not in body
+
+
+def test_carol_lists_only_the_imports_of_her_region(client: Client, world: Personas) -> None:
+    client.force_login(world.carol)
+    body = client.get(reverse("web-import-list")).content.decode()
+    assert "ligne-lille" in body and "ligne-marseille" not in body
+
+
+def test_the_upload_form_offers_only_perimeters_in_scope(client: Client, world: Personas) -> None:
+    client.force_login(world.carol)
+    body = client.get(reverse("web-import-upload")).content.decode()
+    assert "Site Roubaix" in body and "Site Marseille" not in body and "Groupe" not in body
+
+
+def test_alice_dashboard_of_the_group_counts_both_stores(client: Client, world: Personas) -> None:
+    client.force_login(world.alice)
+    response = client.get(reverse("web-perimeter-dashboard", args=[world.group.code]))
+    assert response.context["d"].nps.n == 2
+    client.force_login(world.bob)
+    response = client.get(reverse("web-perimeter-dashboard", args=[world.lille.code]))
+    assert response.context["d"].nps.n == 1
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_exports_hold_only_rows_in_scope(client: Client, world: Personas, name: str) -> None:
+    client.force_login(world.carol)
+    target = REGISTRY[name].build
+    assert target is not None
+    response = client.get(_url(name, target(world, True)))
+    body = response.content
+    if name.endswith("xlsx"):
+        import io
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+        body = repr(list(sheet.iter_rows(values_only=True))).encode()
+    text = body.decode("utf-8", errors="replace")
+    assert "Marseille" not in text
+    assert "Lille" in text or "ligne-lille" in text
+
+
+def test_a_viewer_cannot_export(client: Client, world: Personas) -> None:
+    client.force_login(world.bob)
+    response = client.get(reverse("web-feedback-export-csv", args=[world.lille.code]))
+    assert response.status_code == 403

@@ -1,0 +1,450 @@
+"""Definitions of the six defensive behaviours (seed 004) and their compiled cue patterns.
+
+A definitions file is YAML (see ``behaviours_fr.yaml``): macros, then per behaviour an id, a
+French label, description and coaching tip, and weighted cues. Each cue is a regular
+expression over the *folded* text (lower case, no accents, plain apostrophes, quotes as
+blanks), where a space stands for one or more blanks and " ?" for an optional blank. Folding
+keeps one character for one character, so match offsets are offsets in the original text and
+evidence spans need no mapping.
+
+Matching a text (``CompiledDefinitions.cue_hits``):
+
+1. fold the text once;
+2. find the cues that can match (literal gate, see ``CompiledDefinitions``) and run them;
+3. drop a hit when its cue's ``unless_before`` / ``unless_after`` pattern is found in the
+   same sentence within 60 characters;
+4. keep the first surviving hit of each cue.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pouls_analysis.exceptions import AnalysisError
+
+__all__ = [
+    "BEHAVIOUR_IDS",
+    "BehaviourDefinition",
+    "CompiledDefinitions",
+    "Cue",
+    "CueHit",
+    "DefinitionsError",
+    "fold_aligned",
+    "load_definitions",
+    "necessary_literals",
+]
+
+logger = logging.getLogger(__name__)
+
+BEHAVIOUR_IDS = (
+    "neutralite",
+    "evitement",
+    "protection_groupe",
+    "categorisation",
+    "education",
+    "soumission",
+)
+DEFAULT_FILE = "behaviours_fr.yaml"
+_WINDOW = 60
+_MACRO_RE = re.compile(r"\{([a-z_]+)\}")
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+
+
+class DefinitionsError(AnalysisError):
+    """A behaviour definitions file is malformed; the message names the field and value."""
+
+    code = "invalid_behaviour_definitions"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One weighted pattern of a behaviour (patterns as written, macros expanded)."""
+
+    id: str
+    behaviour: str
+    weight: float
+    pattern: str
+    unless_before: str | None = None
+    unless_after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BehaviourDefinition:
+    """A defensive behaviour: French label, description, coaching tip and its cues."""
+
+    id: str
+    label: str
+    description: str
+    coaching: str
+    cues: tuple[Cue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """A cue found in a text: which cue, its weight, and its character span."""
+
+    behaviour: str
+    cue: str
+    weight: float
+    start: int
+    end: int
+
+
+# ------------------------------------------------------------------------------- folding
+def _fold_char(c: str) -> str:
+    if c in "’‘`´ʼ":
+        return "'"
+    if c in '«»“”„"' or c.isspace():
+        return " "
+    base = unicodedata.normalize("NFD", c)[0]
+    lowered = base.lower()
+    return lowered if len(lowered) == 1 else base
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    chars = [chr(i) for i in range(0x80, 0x250)] + list('’‘`´ʼ«»“”„"\u00a0\u202f\t\n\r')
+    return {ord(c): _fold_char(c) for c in chars if _fold_char(c) != c}
+
+
+def fold_aligned(text: str) -> str:
+    """Fold ``text`` for matching, keeping its length: ``result[i]`` comes from ``text[i]``.
+
+    Lower case, accents removed, typographic apostrophes made plain, quotes and every blank
+    made a space (reported speech in quotes matches the same patterns as without).
+
+    Examples
+    --------
+    >>> fold_aligned("Ce n’était PAS mon rayon, Élodie")
+    "ce n'etait pas mon rayon, elodie"
+    >>> fold_aligned("«Suivant»")
+    ' suivant '
+
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lower-case to two ("İ")
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered.translate(_fold_table())
+
+
+# ------------------------------------------------------------------------------- loading
+def load_definitions(source: str | Path | None = None) -> tuple[BehaviourDefinition, ...]:
+    """Read and check a behaviour definitions YAML file (default: the shipped French one).
+
+    Parameters
+    ----------
+    source : str, Path or None
+        Path of a YAML file; ``None`` reads ``behaviours_fr.yaml`` shipped in this package.
+
+    Returns
+    -------
+    tuple of BehaviourDefinition
+        In file order.
+
+    Raises
+    ------
+    DefinitionsError
+        When a field is missing or wrong, an id repeats, a weight is outside (0, 1], a
+        pattern does not compile or uses a capturing group, or a macro is unknown.
+    """
+    if source is None:
+        text = resources.files(__package__).joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
+        name = DEFAULT_FILE
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise DefinitionsError(f"Behaviour definitions file not found: {str(path)!r}.")
+        text = path.read_text(encoding="utf-8")
+        name = str(path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DefinitionsError(f"{name}: not valid YAML ({exc}).") from None
+    return _parse(data, name)
+
+
+def _parse(data: Any, name: str) -> tuple[BehaviourDefinition, ...]:
+    if not isinstance(data, Mapping) or not isinstance(data.get("behaviours"), list):
+        raise DefinitionsError(f"{name}: expected a mapping with a 'behaviours' list.")
+    macros = data.get("macros") or {}
+    if not isinstance(macros, Mapping):
+        raise DefinitionsError(f"{name}: 'macros' must be a mapping, got {type(macros).__name__}.")
+    definitions: list[BehaviourDefinition] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data["behaviours"]):
+        where = f"{name}: behaviours[{i}]"
+        if not isinstance(entry, Mapping):
+            raise DefinitionsError(f"{where} must be a mapping.")
+        fields = {k: _text(entry, k, where) for k in ("id", "label", "description", "coaching")}
+        if fields["id"] in seen:
+            raise DefinitionsError(f"{where}: id {fields['id']!r} appears twice.")
+        seen.add(fields["id"])
+        cues_data = entry.get("cues")
+        if not isinstance(cues_data, list) or not cues_data:
+            raise DefinitionsError(f"{where}: 'cues' must be a non-empty list.")
+        cues = tuple(
+            _parse_cue(c, fields["id"], macros, f"{where}.cues[{j}]")
+            for j, c in enumerate(cues_data)
+        )
+        if len({c.id for c in cues}) != len(cues):
+            raise DefinitionsError(f"{where}: cue ids must be unique within a behaviour.")
+        definitions.append(BehaviourDefinition(cues=cues, **fields))
+    if not definitions:
+        raise DefinitionsError(f"{name}: 'behaviours' is empty.")
+    return tuple(definitions)
+
+
+def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionsError(f"{where}: {key!r} must be a non-empty string, got {value!r}.")
+    return value.strip()
+
+
+def _parse_cue(entry: Any, behaviour: str, macros: Mapping[str, Any], where: str) -> Cue:
+    if not isinstance(entry, Mapping):
+        raise DefinitionsError(f"{where} must be a mapping.")
+    cue_id = _text(entry, "id", where)
+    weight = entry.get("weight")
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
+        raise DefinitionsError(f"{where}: 'weight' must be a number in (0, 1], got {weight!r}.")
+    patterns: dict[str, str | None] = {}
+    for key in ("pattern", "unless_before", "unless_after"):
+        raw = entry.get(key)
+        if raw is None and key != "pattern":
+            patterns[key] = None
+            continue
+        if not isinstance(raw, str) or not raw.strip():
+            raise DefinitionsError(f"{where}: {key!r} must be a non-empty string, got {raw!r}.")
+        patterns[key] = _expand(raw.strip(), macros, f"{where}.{key}")
+    pattern = patterns["pattern"]
+    assert pattern is not None
+    return Cue(
+        id=cue_id,
+        behaviour=behaviour,
+        weight=float(weight),
+        pattern=pattern,
+        unless_before=patterns["unless_before"],
+        unless_after=patterns["unless_after"],
+    )
+
+
+def _expand(pattern: str, macros: Mapping[str, Any], where: str) -> str:
+    for _ in range(5):  # macros may use macros, a few levels deep
+        if not _MACRO_RE.search(pattern):
+            break
+
+        def sub(match: re.Match[str]) -> str:
+            key = match.group(1)
+            if key not in macros:
+                raise DefinitionsError(
+                    f"{where}: unknown macro {{{key}}}; known: {sorted(macros)}."
+                )
+            return str(macros[key])
+
+        pattern = _MACRO_RE.sub(sub, pattern)
+    # " ?" is an optional blank; any other space is one or more blanks.
+    pattern = pattern.replace(" ?", r"\s*").replace(" ", r"\s+")
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise DefinitionsError(f"{where}: pattern does not compile ({exc}).") from None
+    if compiled.groups:
+        raise DefinitionsError(
+            f"{where}: pattern has {compiled.groups} capturing group(s); write (?:...) instead."
+        )
+    return pattern
+
+
+# ------------------------------------------------------------------------------- matching
+class CompiledDefinitions:
+    r"""Behaviour definitions compiled for fast matching.
+
+    Python's ``re`` has no multi-pattern search, and fifty alternations tried at every
+    character cost more than the rest of the pipeline. So each cue's pattern is parsed once
+    to find literals one of which any match must contain ("semblant" or "mine" for
+    "fai\w* (?:semblant|mine) ..."); one trie-shaped regex finds these literals in a text, and
+    only the cues whose literals occur are run. Cues without such a literal always run. The
+    gate only skips cues that cannot match, so results are the same as running every cue.
+
+    Parameters
+    ----------
+    definitions : tuple of BehaviourDefinition
+        As returned by :func:`load_definitions`.
+    """
+
+    def __init__(self, definitions: tuple[BehaviourDefinition, ...]) -> None:
+        self.definitions = definitions
+        self.cues: tuple[Cue, ...] = tuple(c for d in definitions for c in d.cues)
+        self._regexes = tuple(re.compile(c.pattern) for c in self.cues)
+        self._before = tuple(
+            re.compile(c.unless_before) if c.unless_before else None for c in self.cues
+        )
+        self._after = tuple(
+            re.compile(c.unless_after) if c.unless_after else None for c in self.cues
+        )
+        by_literal: dict[str, set[int]] = {}
+        always: list[int] = []
+        for i, cue in enumerate(self.cues):
+            literals = necessary_literals(cue.pattern)
+            if literals is None:
+                always.append(i)
+                continue
+            for literal in literals:
+                by_literal.setdefault(literal, set()).add(i)
+        self.ungated: tuple[str, ...] = tuple(self.cues[i].id for i in always)
+        self._always = frozenset(always)
+        # A found literal stands for every literal that is its prefix (see _trie_regex).
+        self._by_found = {
+            literal: frozenset(
+                j for k in range(1, len(literal) + 1) for j in by_literal.get(literal[:k], ())
+            )
+            for literal in by_literal
+        }
+        self._gate = re.compile(f"(?=({_trie_regex(by_literal)}))") if by_literal else None
+
+    def cue_hits(self, text: str, folded: str | None = None) -> list[CueHit]:
+        """Cue hits in ``text`` (at most one per cue), in definitions order."""
+        if folded is None:
+            folded = fold_aligned(text)
+        candidates = set(self._always)
+        if self._gate is not None:
+            for literal in set(self._gate.findall(folded)):
+                candidates |= self._by_found[literal]
+        hits: list[CueHit] = []
+        for i in sorted(candidates):
+            for match in self._regexes[i].finditer(folded):
+                start, end = match.span()
+                if self._vetoed(i, folded, start, end):
+                    continue
+                cue = self.cues[i]
+                start, end = _trim(text, start, end)
+                hits.append(CueHit(cue.behaviour, cue.id, cue.weight, start, end))
+                break
+        return hits
+
+    def _vetoed(self, i: int, folded: str, start: int, end: int) -> bool:
+        before = self._before[i]
+        if before is not None:
+            window = folded[max(0, start - _WINDOW) : start]
+            if before.search(window[_last_break(window) :]):
+                return True
+        after = self._after[i]
+        if after is not None:
+            window = folded[end : end + _WINDOW]
+            stop = _SENTENCE_BREAK.search(window)
+            if after.search(window[: stop.start()] if stop else window):
+                return True
+        return False
+
+
+def necessary_literals(pattern: str) -> frozenset[str] | None:
+    r"""Literals one of which every match of ``pattern`` contains, or None if none is known.
+
+    Reads the parse tree of ``re`` (its private ``_parser``); any surprise in it gives None,
+    which only makes the cue run on every text.
+
+    Examples
+    --------
+    >>> sorted(necessary_literals(r"\bfai\w* (?:semblant|mine) de"))
+    ['mine', 'semblant']
+    >>> necessary_literals(r"\w+") is None
+    True
+    """
+    try:
+        parser: Any = importlib.import_module("re._parser")
+        found = _required(list(parser.parse(pattern)), parser)
+    except Exception:  # pragma: no cover - depends on the Python version's re internals
+        logger.debug("no literal gate for a cue pattern (parse tree not understood)")
+        return None
+    if found is None or min(len(x) for x in found) < _MIN_LITERAL:
+        return None
+    return frozenset(found)
+
+
+_MIN_LITERAL = 2
+
+
+def _required(sequence: list[Any], parser: Any) -> frozenset[str] | None:
+    """Best set of literals one of which any match of ``sequence`` contains."""
+    constants = parser
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in sequence:
+        if op == constants.LITERAL:
+            run.append(chr(av))
+            continue
+        close_run()
+        if op == constants.SUBPATTERN:
+            sub = _required(list(av[-1]), parser)
+        elif op == constants.BRANCH:
+            branches = [_required(list(b), parser) for b in av[1]]
+            sub = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and av[0] >= 1:
+            sub = _required(list(av[2]), parser)
+        else:
+            sub = None
+        if sub:
+            candidates.append(sub)
+    close_run()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(x) for x in c), -len(c)))
+
+
+def _trie_regex(literals: Iterable[str]) -> str:
+    """One regex matching the longest of ``literals`` at a position (a trie of alternations).
+
+    Each alternative starts with a literal character, which ``re`` rejects in one step, so
+    the regex costs about one comparison per first letter per position.
+    """
+    trie: dict[str, Any] = {}
+    for literal in literals:
+        node = trie
+        for char in literal:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _emit(trie)
+
+
+def _emit(node: dict[str, Any]) -> str:
+    ends = "" in node
+    parts = [re.escape(char) + _emit(child) for char, child in sorted(node.items()) if char]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body
+
+
+def _last_break(window: str) -> int:
+    for i in range(len(window) - 1, -1, -1):
+        if window[i] in ".!?\n":
+            return i + 1
+    return 0
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end

@@ -1,0 +1,208 @@
+"""The default analysis of a verbatim: language, sentiment, themes and service behaviours.
+
+``AnalysisPipeline`` preprocesses each text once (``FrenchPreprocessor``) and hands the
+result to every part: the sentiment model, the service-behaviour detector, and the polarity
+of each theme mention (read by the sentiment part in the clause around the mention). The
+theme model tokenises with its own lemma analyzer.
+
+French texts get every part. Other languages are flagged (``lang``, ``is_french=False``):
+their sentiment only reads emojis and emoticons (unless a learned model is given), and themes
+and behaviours, whose rules are French, are not run (``themes`` is ``None``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from pouls_analysis._validation import check_texts
+from pouls_analysis.exceptions import InvalidInputError
+from pouls_analysis.sentiment.lexicon import LexiconSentiment, SentimentResult, label_of
+from pouls_analysis.text.preprocess import FrenchPreprocessor, PreprocessedText
+
+__all__ = ["AnalysisPipeline", "TextAnalysis"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnalysis:
+    """Everything the default pipeline says about one text.
+
+    Attributes
+    ----------
+    lang : str
+    is_french : bool
+    sentiment : SentimentResult
+    themes : tuple of ThemeMention, or None
+        ``None`` when themes were not run (non-French text, or no theme part).
+    behaviours : tuple of BehaviourMatch, or None
+        ``None`` when behaviours were not run (non-French text, or no behaviour part).
+    """
+
+    lang: str
+    is_french: bool
+    sentiment: SentimentResult
+    themes: tuple[Any, ...] | None
+    behaviours: tuple[Any, ...] | None
+
+    @property
+    def uncovered(self) -> bool | None:
+        """True when themes ran and found none (the text goes to discovery)."""
+        return None if self.themes is None else not self.themes
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (used by ``pouls analyze``)."""
+        return {
+            "lang": self.lang,
+            "is_french": self.is_french,
+            "sentiment": {
+                "label": self.sentiment.label,
+                "score": round(self.sentiment.score, 4),
+                "evidence": [list(span) for span in self.sentiment.evidence],
+            },
+            "themes": None
+            if self.themes is None
+            else [dataclasses.asdict(mention) for mention in self.themes],
+            "uncovered": self.uncovered,
+            "behaviours": None
+            if self.behaviours is None
+            else [dataclasses.asdict(match) for match in self.behaviours],
+        }
+
+
+def _no_polarity(text: str, start: int, end: int) -> float:
+    """Placeholder polarity for the theme model: the pipeline reads it from its own docs."""
+    return 0.0
+
+
+class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
+    """Language, sentiment, themes and service behaviours of French verbatims.
+
+    Parameters
+    ----------
+    taxonomy : str or Path, default="retail_fr"
+        Theme taxonomy: a shipped name or a YAML file.
+    preprocessor : FrenchPreprocessor or None, default=None
+    sentiment : object or None, default=None
+        Anything with ``analyze_docs(docs) -> list[SentimentResult]`` (``LexiconSentiment``,
+        a fitted ``SentimentModel``); ``None`` uses the lexicon model. Mention polarity
+        always uses a ``LexiconSentiment`` (the given one, or a default one).
+    themes : bool, default=True
+        Run the theme model.
+    behaviours : bool, default=True
+        Run the service-behaviour detector.
+    random_state : int, RandomState or None, default=None
+
+    Attributes
+    ----------
+    preprocessor_, sentiment_, lexicon_ : fitted parts
+    themes_ : ThemeModel or None
+    behaviours_ : ServiceBehaviourDetector or None
+
+    Examples
+    --------
+    >>> pipeline = AnalysisPipeline(random_state=0).fit()
+    >>> result = pipeline.analyze(["Livraison en retard et vendeur désagréable."])[0]
+    >>> result.lang, result.sentiment.label, "delivery" in [m.theme for m in result.themes]
+    ('fr', 'negative', True)
+    """
+
+    def __init__(
+        self,
+        *,
+        taxonomy: str | Path = "retail_fr",
+        preprocessor: FrenchPreprocessor | None = None,
+        sentiment: Any = None,
+        themes: bool = True,
+        behaviours: bool = True,
+        random_state: Any = None,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.preprocessor = preprocessor
+        self.sentiment = sentiment
+        self.themes = themes
+        self.behaviours = behaviours
+        self.random_state = random_state
+
+    def fit(self, X: Sequence[str] | None = None, y: Any = None) -> AnalysisPipeline:
+        """Build the default parts (zero-shot: nothing is learned from ``X``).
+
+        Steps: validate; fit the preprocessor; the lexicon; the theme model from the
+        taxonomy; the behaviour detector from its shipped definitions.
+        """
+        if X is not None:
+            check_texts(X)
+        if self.sentiment is not None and not hasattr(self.sentiment, "analyze_docs"):
+            raise InvalidInputError(
+                "sentiment must have analyze_docs(docs) (LexiconSentiment, a fitted "
+                f"SentimentModel) or be None, got {type(self.sentiment).__name__}."
+            )
+        self.preprocessor_ = self.preprocessor or FrenchPreprocessor()
+        if not hasattr(self.preprocessor_, "languages_"):
+            self.preprocessor_.fit()
+        given = self.sentiment
+        if isinstance(given, LexiconSentiment):
+            self.lexicon_ = given if hasattr(given, "lexicon_") else given.fit()
+        else:
+            self.lexicon_ = LexiconSentiment(preprocessor=self.preprocessor_).fit()
+        self.sentiment_ = self.lexicon_ if given is None else given
+        self.themes_ = None
+        if self.themes:
+            from pouls_analysis.themes.model import ThemeModel
+
+            self.themes_ = ThemeModel(
+                taxonomy=self.taxonomy, polarity=_no_polarity, random_state=self.random_state
+            ).fit([])
+        self.behaviours_ = None
+        if self.behaviours:
+            from pouls_analysis.behaviours.detector import ServiceBehaviourDetector
+
+            self.behaviours_ = ServiceBehaviourDetector(random_state=self.random_state).fit([])
+        return self
+
+    def analyze(self, X: Sequence[str]) -> list[TextAnalysis]:
+        """Analyse each text (see the module docstring for what non-French texts get)."""
+        check_is_fitted(self, "sentiment_")
+        docs = self.preprocessor_.transform(check_texts(X))
+        return self.analyze_docs(docs)
+
+    def analyze_docs(self, docs: Sequence[PreprocessedText]) -> list[TextAnalysis]:
+        """``analyze`` for texts already preprocessed."""
+        check_is_fitted(self, "sentiment_")
+        sentiments = self.sentiment_.analyze_docs(docs)
+        french = [i for i, doc in enumerate(docs) if doc.is_french]
+        themes: dict[int, tuple[Any, ...]] = {}
+        if self.themes_ is not None and french:
+            annotated = self.themes_.annotate([docs[i].original for i in french])
+            for i, text_themes in zip(french, annotated, strict=True):
+                themes[i] = tuple(self._with_polarity(docs[i], m) for m in text_themes.mentions)
+        behaviours: dict[int, tuple[Any, ...]] = {}
+        if self.behaviours_ is not None and french:
+            found = self.behaviours_.detect([docs[i] for i in french])
+            behaviours = dict(zip(french, found, strict=True))
+        return [
+            TextAnalysis(
+                lang=doc.lang,
+                is_french=doc.is_french,
+                sentiment=sentiment,
+                themes=themes.get(i) if self.themes_ is not None and doc.is_french else None,
+                behaviours=behaviours.get(i)
+                if self.behaviours_ is not None and doc.is_french
+                else None,
+            )
+            for i, (doc, sentiment) in enumerate(zip(docs, sentiments, strict=True))
+        ]
+
+    def _with_polarity(self, doc: PreprocessedText, mention: Any) -> Any:
+        score = self.lexicon_.span_polarity(doc, mention.start, mention.end)
+        return dataclasses.replace(
+            mention, polarity=label_of(score), polarity_score=round(score, 4)
+        )

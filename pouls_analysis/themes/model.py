@@ -1,0 +1,441 @@
+"""ThemeModel: multi-label themes from a taxonomy, improved by analysts' (partial) labels.
+
+Zero-shot, a theme's confidence grows with its seed lemmas and expressions found in the text
+(``requires`` gates them) and with the similarity of the text's words to the theme centroid
+(word vectors of its seeds and examples). With labels, one logistic regression per theme reads
+those zero-shot scores plus lemma n-grams and the text's mean vector; a theme without enough
+labels keeps its zero-shot score. Everything is computed on sparse matrices over a batch, with
+lemmas from a lookup table (no spaCy pipeline per text).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from pouls_analysis._validation import check_same_length, check_texts
+from pouls_analysis.exceptions import InvalidInputError
+from pouls_analysis.themes.lexical import LemmaAnalyzer, LemmaDoc
+from pouls_analysis.themes.polarity import Polarity, mention_polarity, polarity_label
+from pouls_analysis.themes.taxonomy import Taxonomy, load_taxonomy
+
+__all__ = ["ThemeModel", "ThemeMention", "TextThemes"]
+
+logger = logging.getLogger(__name__)
+
+Labels = Sequence[str] | Mapping[str, bool] | None
+
+_NEAREST_MARGIN = 0.05
+_VECTOR_WEIGHT = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeMention:
+    """A theme found in a text, with its confidence, polarity and evidence span."""
+
+    theme: str
+    confidence: float
+    polarity: Polarity
+    polarity_score: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TextThemes:
+    """All themes of one text; ``uncovered`` texts (no theme) go to discovery."""
+
+    mentions: tuple[ThemeMention, ...]
+
+    @property
+    def uncovered(self) -> bool:
+        """True when no theme reached the threshold."""
+        return not self.mentions
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        """Theme ids, most confident first."""
+        return tuple(m.theme for m in self.mentions)
+
+
+class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Assign taxonomy themes to French texts, zero-shot or learned from partial labels.
+
+    Parameters
+    ----------
+    taxonomy : str, Path or Taxonomy, default="retail_fr"
+        A shipped taxonomy name (``"retail_fr"``, ``"restaurants_fr"``), a YAML path or a
+        Taxonomy.
+    preprocessor : object or None, default=None
+        Gives lemma ids and spans: ``analyze(texts) -> list[LemmaDoc]``, ``keys``,
+        ``vectors_of(ids)``, ``rows()``, ``table()``, ``row_matrix()``, ``lemma_ids(phrase)``,
+        ``is_content()``. ``None`` builds a
+        ``LemmaAnalyzer`` in ``fit``.
+    classifier : estimator or None, default=None
+        Binary classifier cloned per theme for supervised fitting (``predict_proba``);
+        ``None`` uses a balanced logistic regression.
+    polarity : callable or None, default=None
+        ``polarity(text, start, end) -> float`` in [-1, 1] for a mention; ``None`` reads the
+        clause around the evidence with the built-in lexicon.
+    threshold : float, default=0.5
+        Confidence from which a theme is assigned.
+    similarity_floor : float, default=0.45
+        Cosine similarity to a theme centroid below which a word adds nothing.
+    min_labels : int, default=8
+        Labelled texts (with both answers present) a theme needs before its own classifier
+        is trained; below that it stays zero-shot.
+    random_state : int, RandomState or None, default=None
+        Seed for the classifiers.
+
+    Attributes
+    ----------
+    taxonomy_ : Taxonomy
+    themes_ : tuple of str
+        Ids of the detectable themes: the columns of ``transform``.
+    centroids_ : ndarray of shape (n_themes, dim)
+    classifiers_ : dict
+        Theme id -> fitted classifier, for the themes learned from labels.
+
+    Examples
+    --------
+    >>> model = ThemeModel(taxonomy="retail_fr").fit([])
+    >>> model.predict(["Livraison en retard et colis abîmé"])[0][:1]
+    ('delivery',)
+    """
+
+    def __init__(
+        self,
+        *,
+        taxonomy: str | Path | Taxonomy = "retail_fr",
+        preprocessor: Any = None,
+        classifier: Any = None,
+        polarity: Callable[[str, int, int], float] | None = None,
+        threshold: float = 0.5,
+        similarity_floor: float = 0.45,
+        min_labels: int = 8,
+        random_state: Any = None,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.preprocessor = preprocessor
+        self.classifier = classifier
+        self.polarity = polarity
+        self.threshold = threshold
+        self.similarity_floor = similarity_floor
+        self.min_labels = min_labels
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Sequence[str], y: Sequence[Labels] | None = None) -> ThemeModel:
+        """Build the theme rules and centroids; learn from labels when ``y`` is given.
+
+        Steps: validate; load the taxonomy; build seed tables and centroids; when ``y`` is
+        given, train one classifier per theme on the texts labelled for it.
+
+        Parameters
+        ----------
+        X : sequence of str
+        y : sequence or None
+            Per text: ``None`` (not labelled), a list of theme ids (the complete set: other
+            themes are negatives), or a mapping ``{theme_id: bool}`` (only those themes known).
+        """
+        texts = check_texts(X)
+        self._check_params()
+        self.taxonomy_ = load_taxonomy(self.taxonomy)
+        detectable = self.taxonomy_.detectable
+        self.themes_ = tuple(t.id for t in detectable)
+        self.preprocessor_ = LemmaAnalyzer() if self.preprocessor is None else self.preprocessor
+        pre = self.preprocessor_
+        # A seed that splits into several tokens ("après-vente") is matched as an expression.
+        single = [[pre.lemma_ids(w) for w in t.lemmas] for t in detectable]
+        self.seed_ids_ = [frozenset(ids[0] for ids in seeds if len(ids) == 1) for seeds in single]
+        self.requires_ids_ = [
+            frozenset(i for w in t.requires for i in pre.lemma_ids(w)) for t in detectable
+        ]
+        self.expression_ids_ = [
+            tuple(tuple(pre.lemma_ids(e)) for e in t.expressions)
+            + tuple(tuple(ids) for ids in seeds if len(ids) > 1)
+            for t, seeds in zip(detectable, single, strict=True)
+        ]
+        self.centroids_ = self._centroids(detectable)
+        self.classifiers_: dict[str, Any] = {}
+        if y is not None:
+            check_same_length(texts, list(y), names="X, y")
+            self._fit_supervised(texts, list(y))
+        return self
+
+    def _check_params(self) -> None:
+        for name in ("threshold", "similarity_floor"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+                raise InvalidInputError(f"{name} must be a number in [0, 1], got {value!r}.")
+        if not isinstance(self.min_labels, int) or self.min_labels < 2:
+            raise InvalidInputError(f"min_labels must be an int >= 2, got {self.min_labels!r}.")
+        if self.polarity is not None and not callable(self.polarity):
+            raise InvalidInputError(
+                f"polarity must be a callable (text, start, end) -> float or None, "
+                f"got {type(self.polarity).__name__}."
+            )
+
+    def _centroids(self, themes: Sequence[Any]) -> npt.NDArray[np.float32]:
+        pre = self.preprocessor_
+        rows = []
+        for theme in themes:
+            seed = [i for w in theme.lemmas for i in pre.lemma_ids(w)]
+            seed += [i for e in theme.expressions for i in pre.lemma_ids(e)]
+            example = [i for x in theme.examples for i in pre.lemma_ids(x)]
+            content = pre.is_content()
+            ids = [i for i in seed if content[i]] + [i for i in example if content[i]]
+            weights = [2.0] * sum(content[i] for i in seed) + [1.0] * sum(
+                content[i] for i in example
+            )
+            vec = (
+                np.average(pre.vectors_of(ids), axis=0, weights=weights)
+                if ids
+                else np.zeros(pre.table().shape[1], dtype=np.float32)
+            )
+            norm = float(np.linalg.norm(vec))
+            rows.append(vec / norm if norm else vec)
+        return np.asarray(rows, dtype=np.float32).reshape(len(themes), -1)
+
+    def _fit_supervised(self, texts: list[str], y: list[Labels]) -> None:
+        targets = self._label_matrix(y)
+        docs = self.preprocessor_.analyze(texts)
+        zero_shot, _ = self._zero_shot(docs)
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True)
+        self.ngram_ids_: dict[tuple[int, int], int] = {}
+        counts = self._ngram_counts(docs, grow=True)
+        self.tfidf_.fit(counts)
+        features = self._features(docs, zero_shot, counts)
+        random_state = check_random_state(self.random_state)
+        for k, theme in enumerate(self.themes_):
+            known = targets[:, k] >= 0
+            answers = targets[known, k]
+            if known.sum() < self.min_labels or len(np.unique(answers)) < 2:
+                continue
+            if self.classifier is None:
+                clf: Any = LogisticRegression(
+                    C=4.0, class_weight="balanced", max_iter=2000, random_state=random_state
+                )
+            else:
+                clf = clone(self.classifier)
+            clf.fit(features[np.flatnonzero(known)], answers)
+            self.classifiers_[theme] = clf
+        logger.info("theme model: %s themes learned from labels", len(self.classifiers_))
+
+    def _label_matrix(self, y: list[Labels]) -> npt.NDArray[np.int8]:
+        index = {t: k for k, t in enumerate(self.themes_)}
+        out = np.full((len(y), len(self.themes_)), -1, dtype=np.int8)
+        for i, labels in enumerate(y):
+            if labels is None:
+                continue
+            if isinstance(labels, Mapping):
+                items = list(labels.items())
+            elif isinstance(labels, str):
+                raise InvalidInputError(f"y[{i}] must be a list of theme ids, got a str.")
+            else:
+                out[i] = 0
+                items = [(t, True) for t in labels]
+            for theme, value in items:
+                if theme not in index:
+                    raise InvalidInputError(
+                        f"y[{i}] names theme {theme!r}, which is not a detectable theme of "
+                        f"taxonomy {self.taxonomy_.name!r} (accepted: {', '.join(self.themes_)})."
+                    )
+                out[i, index[theme]] = int(bool(value))
+        return out
+
+    # ------------------------------------------------------------ features
+    def _zero_shot(
+        self, docs: Sequence[LemmaDoc]
+    ) -> tuple[npt.NDArray[np.float64], list[dict[int, int]]]:
+        """Zero-shot scores (n, k) and, per text, where each theme's expressions start.
+
+        Seed lemmas are counted with one sparse product; expressions are looked up from their
+        first lemma, so the cost grows with the number of tokens, not of expressions.
+        """
+        n, k = len(docs), len(self.themes_)
+        width = len(self.preprocessor_.keys)
+        bag = _bag(docs, width, binary=True)
+        rules = np.asarray((bag @ _incidence(self.seed_ids_, width)).todense(), dtype=np.float64)
+        starts: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        for t, expressions in enumerate(self.expression_ids_):
+            for expression in expressions:
+                if expression:
+                    starts.setdefault(expression[0], []).append((t, expression))
+        evidence: list[dict[int, int]] = [{} for _ in range(n)]
+        for d, doc in enumerate(docs):
+            ids = doc.ids.tolist()
+            for i, token in enumerate(ids):
+                for t, expression in starts.get(token, ()):
+                    if tuple(ids[i : i + len(expression)]) == expression:
+                        rules[d, t] += 1.5
+                        evidence[d].setdefault(t, i)
+        gated = [t for t in range(k) if self.requires_ids_[t]]
+        if gated:
+            present = bag @ _incidence([self.requires_ids_[t] for t in gated], width)
+            rules[:, gated] *= np.asarray(present.todense()) > 0
+        soft = self._similarity(docs)
+        confidence = 1.0 - np.exp(-(rules + _VECTOR_WEIGHT * soft))
+        return confidence, evidence
+
+    def _evidence(self, doc: LemmaDoc, theme: int, expression_at: int | None) -> int:
+        """Token index standing for a theme: first seed or expression, else the closest word."""
+        if not len(doc.ids):
+            return -1
+        seed = self.seed_ids_[theme]
+        found = [next((i for i, t in enumerate(doc.ids.tolist()) if t in seed), -1)]
+        found = [i for i in found if i >= 0]
+        if expression_at is not None:
+            # "au téléphone" starts with a function word: point at its first content word.
+            content = self.preprocessor_.is_content()
+            window = doc.ids[expression_at : expression_at + 4].tolist()
+            shift = next((j for j, i in enumerate(window) if content[i]), 0)
+            found.append(expression_at + shift)
+        if found:
+            return min(found)
+        pre = self.preprocessor_
+        similarity = pre.vectors_of(doc.ids) @ self.centroids_[theme]
+        similarity[~pre.is_content()[doc.ids]] = -1.0
+        return int(np.argmax(similarity))
+
+    def _similarity(self, docs: Sequence[LemmaDoc]) -> npt.NDArray[np.float64]:
+        pre = self.preprocessor_
+        content = pre.is_content()
+        # Similarities are computed once per row of the model's table, then read per id.
+        sims = (pre.table() @ self.centroids_.T)[pre.rows()]
+        sims[~content] = 0.0
+        floor = self.similarity_floor
+        gain = np.clip((sims - floor) / max(1.0 - floor, 1e-6), 0.0, None)
+        # A word only speaks for the theme(s) it is closest to: all theme centroids share a
+        # "customer relationship" direction that would otherwise spread every word everywhere.
+        if sims.shape[1] > 1:
+            gain[sims < sims.max(axis=1, keepdims=True) - _NEAREST_MARGIN] = 0.0
+        bag = _bag(docs, len(content), binary=True)
+        result: npt.NDArray[np.float64] = np.minimum(np.asarray(bag @ gain), 1.5)
+        return result
+
+    def _ngram_counts(self, docs: Sequence[LemmaDoc], *, grow: bool) -> sparse.csr_matrix:
+        rows, cols = [], []
+        table = self.ngram_ids_
+        for d, doc in enumerate(docs):
+            ids = doc.ids.tolist()
+            grams = [(i, -1) for i in ids] + list(zip(ids, ids[1:], strict=False))
+            for gram in grams:
+                col = table.get(gram)
+                if col is None and grow:
+                    col = table[gram] = len(table)
+                if col is not None:
+                    rows.append(d)
+                    cols.append(col)
+        data = np.ones(len(rows))
+        return sparse.csr_matrix((data, (rows, cols)), shape=(len(docs), max(len(table), 1)))
+
+    def _features(
+        self,
+        docs: Sequence[LemmaDoc],
+        zero_shot: npt.NDArray[np.float64],
+        counts: sparse.csr_matrix | None = None,
+    ) -> sparse.csr_matrix:
+        if counts is None:
+            counts = self._ngram_counts(docs, grow=False)
+        pre = self.preprocessor_
+        bag = _bag(docs, len(pre.keys), binary=False)
+        totals = np.maximum(np.asarray(bag.sum(axis=1)), 1.0)
+        mean = sparse.csr_matrix(np.asarray((bag @ pre.row_matrix()) @ pre.table()) / totals)
+        blocks = [self.tfidf_.transform(counts), sparse.csr_matrix(zero_shot * 2.0), mean]
+        stacked: sparse.csr_matrix = sparse.hstack(blocks).tocsr()
+        return stacked
+
+    # ----------------------------------------------------------- outputs
+    def transform(self, X: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Confidence of each theme for each text, shape (n_texts, n_themes)."""
+        check_is_fitted(self, "themes_")
+        docs = self.preprocessor_.analyze(check_texts(X))
+        return self._confidence(docs)[0]
+
+    def _confidence(
+        self, docs: Sequence[LemmaDoc]
+    ) -> tuple[npt.NDArray[np.float64], list[dict[int, int]]]:
+        confidence, evidence = self._zero_shot(docs)
+        if self.classifiers_ and docs:
+            features = self._features(docs, confidence)
+            for k, theme in enumerate(self.themes_):
+                clf = self.classifiers_.get(theme)
+                if clf is not None:
+                    positive = list(clf.classes_).index(1)
+                    confidence[:, k] = clf.predict_proba(features)[:, positive]
+        return confidence, evidence
+
+    def predict(self, X: Sequence[str]) -> list[tuple[str, ...]]:
+        """Theme ids reaching the threshold, most confident first."""
+        return [t.themes for t in self.annotate(X)]
+
+    def annotate(self, X: Sequence[str]) -> list[TextThemes]:
+        """Themes of each text with confidence, polarity and evidence span."""
+        check_is_fitted(self, "themes_")
+        docs = self.preprocessor_.analyze(check_texts(X))
+        confidence, evidence = self._confidence(docs)
+        keys = self.preprocessor_.keys
+        out = []
+        for d, doc in enumerate(docs):
+            order = np.argsort(-confidence[d], kind="stable")
+            mentions = []
+            for k in order:
+                if confidence[d, k] < self.threshold:
+                    break
+                token = self._evidence(doc, int(k), evidence[d].get(int(k)))
+                start, end = (
+                    (int(doc.starts[token]), int(doc.ends[token])) if token >= 0 else (0, 0)
+                )
+                score = (
+                    self.polarity(doc.text, start, end)
+                    if self.polarity is not None
+                    else mention_polarity(doc, keys, start, end)
+                )
+                mentions.append(
+                    ThemeMention(
+                        theme=self.themes_[k],
+                        confidence=round(float(confidence[d, k]), 4),
+                        polarity=polarity_label(score),
+                        polarity_score=round(float(score), 4),
+                        start=start,
+                        end=end,
+                    )
+                )
+            out.append(TextThemes(mentions=tuple(mentions)))
+        return out
+
+
+def _incidence(groups: Sequence[frozenset[int]], width: int) -> sparse.csr_matrix:
+    """Sparse (width, len(groups)) matrix with a 1 where an id belongs to a group."""
+    rows = [i for group in groups for i in group if i < width]
+    cols = [g for g, group in enumerate(groups) for i in group if i < width]
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(max(width, 1), len(groups)))
+
+
+def _bag(docs: Sequence[LemmaDoc], width: int, *, binary: bool) -> sparse.csr_matrix:
+    """Sparse (n_docs, width) matrix of token ids per document."""
+    lengths = [len(doc.ids) for doc in docs]
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    indices = (
+        np.concatenate([doc.ids for doc in docs]) if docs and sum(lengths) else np.array([], int)
+    )
+    matrix = sparse.csr_matrix(
+        (np.ones(len(indices)), indices, indptr), shape=(len(docs), max(width, 1))
+    )
+    matrix.sum_duplicates()
+    if binary:
+        matrix.data[:] = 1.0
+    return matrix
