@@ -84,6 +84,7 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
             f"{counts['feedback']} retours clients, {counts['sales_days']} jours de ventes "
             f"({time.perf_counter() - started:.0f} s)."
         )
+    _analyse_texts()
     url = f"http://127.0.0.1:{port}/"
     click.echo(f"\nPouls : {url}")
     click.echo(f"Identifiants de démonstration (mot de passe : {DEMO_PASSWORD}) :")
@@ -93,6 +94,19 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
     click.echo("  charlie — aucun accès (voit une page vide)")
     if not no_serve:
         _serve_with_worker(port)
+
+
+def _analyse_texts() -> None:
+    """Analyse the texts not yet read by the current analysis version (all of them at the
+    first start; none later unless the analysis changed)."""
+    from pouls.annotations.services import annotate_pending, pending_ids
+
+    if not pending_ids(1):
+        return
+    click.echo("Analyse des textes (langue, sentiment, thèmes, comportements)…")
+    started = time.perf_counter()
+    done = annotate_pending()
+    click.echo(f"  {done} textes analysés ({time.perf_counter() - started:.0f} s).")
 
 
 def _serve_with_worker(port: int) -> None:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pouls.org",
     "pouls.feedback",
     "pouls.activity",
+    "pouls.annotations",
     "pouls.web",
 ]
 

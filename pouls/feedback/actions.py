@@ -23,8 +23,10 @@ def do_file_field_report(
     """Store a field report, pseudonymised, in the addressed department or the sender's
     perimeter. The form has already restricted ``perimeter`` to the sender's scope; a report
     sent to a department lands in the department's scope, not the sender's."""
+    from pouls.annotations.tasks import request_analysis
+
     person = Person.objects.filter(user=user).first()
-    return Feedback.objects.create(
+    report = Feedback.objects.create(
         perimeter=department or perimeter,
         person=person,
         source_kind=Feedback.SourceKind.FIELD_REPORT,
@@ -33,6 +35,8 @@ def do_file_field_report(
         category=category,
         text=privacy.pseudonymise([text.strip()])[0],
     )
+    request_analysis()
+    return report
 
 
 def do_purge_expired_contacts() -> int:

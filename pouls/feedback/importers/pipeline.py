@@ -307,6 +307,8 @@ def _run(
         batch.status = Import.Status.DONE
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "finished_at"])
+    if summary.accepted and not dry_run:
+        _request_analysis()
     logger.info(
         "import %s: read=%s accepted=%s quarantined=%s duplicates=%s",
         summary.code,
@@ -374,7 +376,16 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
         batch.duplicates += summary.duplicates
         batch.mapping = mapping
         batch.save(update_fields=["quarantined", "accepted", "duplicates", "mapping"])
+    if summary.accepted:
+        _request_analysis()
     return summary
+
+
+def _request_analysis() -> None:
+    # Imported here: the annotations app builds on this one.
+    from pouls.annotations.tasks import request_analysis
+
+    request_analysis()
 
 
 def _save_counts(batch: Import, summary: Summary) -> None:
