@@ -85,6 +85,7 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
             f"({time.perf_counter() - started:.0f} s)."
         )
     _analyse_texts()
+    _refresh_rollups()
     url = f"http://127.0.0.1:{port}/"
     click.echo(f"\nPouls : {url}")
     click.echo(f"Identifiants de démonstration (mot de passe : {DEMO_PASSWORD}) :")
@@ -107,6 +108,18 @@ def _analyse_texts() -> None:
     started = time.perf_counter()
     done = annotate_pending()
     click.echo(f"  {done} textes analysés ({time.perf_counter() - started:.0f} s).")
+
+
+def _refresh_rollups() -> None:
+    """Bring the dashboards' pre-aggregated figures up to date (quick when nothing changed)."""
+    from pouls.rollups.fill import refresh
+
+    started = time.perf_counter()
+    periods = refresh()
+    if periods:
+        click.echo(
+            f"Agrégats : {periods} périodes calculées ({time.perf_counter() - started:.0f} s)."
+        )
 
 
 def _serve_with_worker(port: int) -> None:

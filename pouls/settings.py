@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pouls.feedback",
     "pouls.activity",
     "pouls.annotations",
+    "pouls.rollups",
     "pouls.web",
 ]
 

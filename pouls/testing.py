@@ -150,3 +150,11 @@ def make_personas() -> Personas:
     return Personas(
         group, nord, lille, lille_team, roubaix, sud, marseille, alice, bob, carol, charlie
     )
+
+
+def refresh_rollups() -> None:
+    """Bring the rollups up to date, as the worker does after each import (dashboards read
+    only rollups)."""
+    from pouls.rollups.fill import refresh
+
+    refresh()

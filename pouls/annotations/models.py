@@ -40,7 +40,11 @@ class Annotation(models.Model):
     class Meta:
         verbose_name = _("analyse d'un texte")
         verbose_name_plural = _("analyses des textes")
-        indexes = [models.Index(fields=["perimeter", "day"], name="annotation_perim_day")]
+        indexes = [
+            models.Index(fields=["perimeter", "day"], name="annotation_perim_day"),
+            # The rollup filler reads one day across all perimeters.
+            models.Index(fields=["day"], name="annotation_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sentiment_label} ({self.lang})"
@@ -65,6 +69,7 @@ class ThemeMention(models.Model):
         indexes = [
             # Theme counts per perimeter and period (rollups, weak signals).
             models.Index(fields=["perimeter", "day", "theme"], name="theme_perim_day_theme"),
+            models.Index(fields=["day"], name="theme_day"),
         ]
 
     def __str__(self) -> str:

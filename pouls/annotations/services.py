@@ -119,5 +119,5 @@ def annotate_pending(batch: int = BATCH) -> int:
     done = 0
     while ids := pending_ids(batch):
         done += annotate(ids)
-        logger.info("annotated %d feedback texts", done)
+        logger.debug("annotated %d feedback texts", done)
     return done

@@ -11,21 +11,20 @@ from django.utils.translation import gettext as _
 
 from pouls.activity.queries import Indicator, sales_and_activity
 from pouls.feedback.models import Feedback
-from pouls.feedback.queries import (
-    ChildScore,
-    TrendPoint,
-    child_scores,
-    latest_verbatims,
-    nps_by_perimeter,
-    total_nps,
-    volume,
-)
+from pouls.feedback.queries import latest_verbatims
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb
+from pouls.rollups.queries import TrendPoint, nps_counts, nps_of
 from pouls_analysis import Difference, NpsResult, compare_nps
 from pouls_analysis.stats.scores import MAX_RELIABLE_HALF_WIDTH, MIN_RELIABLE_N
 
 SALES_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ChildScore:
+    perimeter: Perimeter
+    result: NpsResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,27 +59,35 @@ def reliability_words(result: NpsResult) -> list[str]:
     return words
 
 
+def period_start(since: dt.datetime | None) -> dt.date | None:
+    """The first whole day of a period ending today ("90 derniers jours" = today and the
+    89 days before): rollups count whole days in the server's time zone."""
+    return None if since is None else timezone.localdate(since) + dt.timedelta(days=1)
+
+
 def get_dashboard(user: Any, perimeter: Perimeter, since: dt.datetime | None) -> Dashboard:
-    """Steps: visible subtree; NPS counts per perimeter in one query; roll them up to the
-    perimeter and to each visible child; volume, latest verbatims, sales and activity."""
-    visible = list(Perimeter.objects.for_user(user).filter(path__startswith=perimeter.path))
-    ids = [p.pk for p in visible]
-    counts = nps_by_perimeter(user, ids, since)
-    result = total_nps(counts)
-    children = [p for p in visible if p.parent_id == perimeter.pk]
+    """Steps: the perimeter and its visible children; their subtree counts from the rollups
+    in one query (and the previous period's); latest verbatims, sales and activity."""
+    children = sorted(
+        Perimeter.objects.for_user(user).filter(parent=perimeter), key=lambda p: p.name
+    )
+    first = period_start(since)
+    counts = nps_counts(user, [perimeter.pk, *(c.pk for c in children)], first)
+    result = nps_of(counts, perimeter.pk)
     sales_since = timezone.localdate() - dt.timedelta(days=SALES_WINDOW_DAYS)
     change, period_days = None, None
-    if since is not None:
-        length = timezone.now() - since
-        previous = total_nps(nps_by_perimeter(user, ids, since - length, until=since))
-        change, period_days = compare_nps(previous, result), length.days
+    if first is not None:
+        period_days = (timezone.localdate() - first).days + 1
+        before = nps_counts(user, [perimeter.pk], first - dt.timedelta(days=period_days), first)
+        change = compare_nps(nps_of(before, perimeter.pk), result)
+    ids = [p.pk for p in Perimeter.objects.for_user(user).filter(path__startswith=perimeter.path)]
     return Dashboard(
         perimeter=perimeter,
         breadcrumb=list_breadcrumb(user, perimeter),
         nps=result,
         caveats=reliability_words(result),
-        volume=volume(user, ids, since),
-        children=child_scores(sorted(children, key=lambda p: p.name), visible, counts),
+        volume=counts.get(perimeter.pk, {}).get("volume", 0),
+        children=[ChildScore(child, nps_of(counts, child.pk)) for child in children],
         verbatims=latest_verbatims(user, ids),
         indicators=sales_and_activity(user, ids, sales_since),
         sales_since=sales_since,
@@ -99,13 +106,10 @@ class HomeRow:
 def list_home_rows(
     user: Any, perimeters: list[Perimeter], since: dt.datetime | None
 ) -> list[HomeRow]:
-    """Every visible perimeter with its NPS over its visible subtree (one grouped query)."""
-    counts = nps_by_perimeter(user, [p.pk for p in perimeters], since)
+    """Every visible perimeter with the NPS of its subtree (one query on the rollups)."""
+    counts = nps_counts(user, [p.pk for p in perimeters], period_start(since))
     top = min((p.depth for p in perimeters), default=0)
-    return [
-        HomeRow(p, p.depth - top, scores.result)
-        for p, scores in zip(perimeters, child_scores(perimeters, perimeters, counts), strict=True)
-    ]
+    return [HomeRow(p, p.depth - top, nps_of(counts, p.pk)) for p in perimeters]
 
 
 def trend_payload(points: list[TrendPoint]) -> dict[str, list[Any]]:

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from pouls.feedback.models import Feedback
-from pouls.feedback.queries import scoped_feedback, weekly_trend
+from pouls.feedback.queries import scoped_feedback
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb, list_perimeters, list_subtree_ids
+from pouls.rollups.queries import weekly_trend
 from pouls.web.forms import PeriodForm, VerbatimFilterForm
 from pouls.web.queries import get_dashboard, list_home_rows, trend_payload
 
@@ -40,9 +41,7 @@ def perimeter_dashboard(request: AuthedRequest, code: str) -> HttpResponse:
 @require_GET
 def perimeter_trend(request: AuthedRequest, code: str) -> JsonResponse:
     perimeter = get_for_user_or_404(Perimeter, request.user, code)
-    ids = list_subtree_ids(request.user, perimeter)
-    points = weekly_trend(request.user, ids, since=None)
-    return JsonResponse(trend_payload(points))
+    return JsonResponse(trend_payload(weekly_trend(request.user, perimeter.pk)))
 
 
 @login_required

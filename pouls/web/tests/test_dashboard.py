@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pouls.feedback.models import Feedback
-from pouls.testing import Personas, make_activity, make_feedback, make_sales
+from pouls.testing import Personas, make_activity, make_feedback, make_sales, refresh_rollups
 
 
 def _recompute(perimeter_ids: list[int]) -> tuple[float, float, float, int]:
@@ -40,6 +40,7 @@ def scored(personas: Personas) -> Personas:
     make_feedback(
         perimeter=personas.lille, nps=None, text="Courrier sans note", source_kind="letter"
     )
+    refresh_rollups()
     return personas
 
 
@@ -66,6 +67,7 @@ def test_volume_counts_feedback_without_a_score(client: Client, scored: Personas
 def test_a_small_sample_is_flagged_with_words(client: Client, personas: Personas) -> None:
     for score in (10, 9, 3):
         make_feedback(perimeter=personas.lille, nps=score)
+    refresh_rollups()
     client.force_login(personas.bob)
     response = client.get(reverse("web-perimeter-dashboard", args=[personas.lille.code]))
     body = response.content.decode()
@@ -76,6 +78,7 @@ def test_a_small_sample_is_flagged_with_words(client: Client, personas: Personas
 def test_a_large_consistent_sample_is_not_flagged(client: Client, personas: Personas) -> None:
     for i in range(200):
         make_feedback(perimeter=personas.lille, nps=10 if i % 10 else 8)
+    refresh_rollups()
     client.force_login(personas.bob)
     response = client.get(reverse("web-perimeter-dashboard", args=[personas.lille.code]))
     assert response.context["d"].caveats == []
@@ -166,6 +169,7 @@ def test_the_change_against_the_previous_period_is_the_librarys(
         make_feedback(
             perimeter=personas.lille, nps=score, received_at=now - dt.timedelta(days=1 + i % 20)
         )
+    refresh_rollups()
     client.force_login(personas.bob)
     response = client.get(
         reverse("web-perimeter-dashboard", args=[personas.lille.code]), {"periode": "30"}

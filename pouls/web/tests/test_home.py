@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from pouls.testing import Personas, make_feedback
+from pouls.testing import Personas, make_feedback, refresh_rollups
 
 
 def test_home_shows_each_visible_perimeter_with_its_subtree_nps(
@@ -12,6 +12,7 @@ def test_home_shows_each_visible_perimeter_with_its_subtree_nps(
     make_feedback(perimeter=personas.lille_team, nps=10)
     make_feedback(perimeter=personas.lille, nps=0)
     make_feedback(perimeter=personas.marseille, nps=10)
+    refresh_rollups()
     client.force_login(personas.bob)
     rows = {
         r.perimeter.name: r.result for r in client.get(reverse("web-home-view")).context["rows"]

@@ -11,7 +11,7 @@ from django.urls import URLPattern, reverse
 
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
 from pouls.org.models import Perimeter
-from pouls.testing import Personas, make_feedback
+from pouls.testing import Personas, make_feedback, refresh_rollups
 from pouls.web.urls import urlpatterns
 
 Target = Perimeter | Feedback | Import
@@ -76,6 +76,7 @@ def world(personas: Personas) -> Personas:
         QuarantinedRow.objects.create(
             batch=batch, perimeter=perimeter, row_number=2, raw={"Magasin": secret}, reasons=[]
         )
+    refresh_rollups()
     return personas
 
 

@@ -1,0 +1,82 @@
+"""Dashboard figures read from the rollups (never from the raw feedback): every query
+starts from ``MetricValue.objects.for_user``, and rows are whole perimeter subtrees."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from pouls.rollups.models import Dimension, MetricValue, Period
+from pouls_analysis import NpsResult, nps_from_counts
+
+_NPS_SUMS = {
+    "promoters": Sum("promoters"),
+    "passives": Sum("passives"),
+    "detractors": Sum("detractors"),
+    "volume": Sum("feedback"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    week: dt.date
+    result: NpsResult
+
+
+def _overall(
+    user: Any, perimeter_ids: Iterable[int], since: dt.date | None, until: dt.date | None
+) -> QuerySet[MetricValue]:
+    """Rows covering [since, until) exactly: days when bounded, months for all history."""
+    qs = MetricValue.objects.for_user(user).filter(
+        perimeter_id__in=list(perimeter_ids), dimension=Dimension.ALL
+    )
+    if since is None and until is None:
+        return qs.filter(period=Period.MONTH)
+    qs = qs.filter(period=Period.DAY)
+    if since is not None:
+        qs = qs.filter(start__gte=since)
+    if until is not None:
+        qs = qs.filter(start__lt=until)
+    return qs
+
+
+def nps_counts(
+    user: Any,
+    perimeter_ids: Iterable[int],
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[int, dict[str, int]]:
+    """Promoters, passives, detractors and volume of each perimeter's whole subtree."""
+    rows = _overall(user, perimeter_ids, since, until).values("perimeter_id").annotate(**_NPS_SUMS)
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        values: dict[str, Any] = dict(row)
+        result[values["perimeter_id"]] = {k: values[k] or 0 for k in _NPS_SUMS}
+    return result
+
+
+def nps_of(counts: dict[int, dict[str, int]], perimeter_id: int) -> NpsResult:
+    row = counts.get(perimeter_id, {})
+    return nps_from_counts(
+        row.get("promoters", 0), row.get("passives", 0), row.get("detractors", 0)
+    )
+
+
+def weekly_trend(user: Any, perimeter_id: int) -> list[TrendPoint]:
+    """NPS per ISO week (Monday first, in the server's time zone) with its interval."""
+    rows = (
+        MetricValue.objects.for_user(user)
+        .filter(
+            perimeter_id=perimeter_id,
+            period=Period.WEEK,
+            dimension=Dimension.ALL,
+            nps_n__gt=0,
+        )
+        .order_by("start")
+        .values_list("start", "promoters", "passives", "detractors")
+    )
+    return [TrendPoint(start, nps_from_counts(p, pa, d)) for start, p, pa, d in rows]
