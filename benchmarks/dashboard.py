@@ -66,6 +66,11 @@ def main() -> None:
         start = time.perf_counter()
         counts = do_build_demo(seed=42)
         print(f"demo built in {time.perf_counter() - start:.1f} s: {counts}")
+    # Dashboards read the rollups, which the worker keeps up to date after each import.
+    from pouls.rollups.fill import refresh
+
+    start = time.perf_counter()
+    print(f"rollups: {refresh()} periods filled in {time.perf_counter() - start:.1f} s")
     group = Perimeter.objects.get(ref="DEMO-GROUPE")
     lille = Perimeter.objects.get(name="Magasin Lille")
     rows = Feedback.objects.count()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pouls.activity",
     "pouls.annotations",
     "pouls.rollups",
+    "pouls.watch",
     "pouls.web",
 ]
 

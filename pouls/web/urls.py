@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pouls.web import imports, views
+from pouls.web import feed, imports, views
 
 urlpatterns = [
     path("", views.home, name="web-home-view"),
+    path("quoi-de-neuf/", feed.feed, name="web-feed"),
+    path("quoi-de-neuf/abonnement/", feed.digest_subscription, name="web-digest-subscription"),
     path("p/<uuid:code>/", views.perimeter_dashboard, name="web-perimeter-dashboard"),
     path("p/<uuid:code>/tendance.json", views.perimeter_trend, name="web-perimeter-trend"),
     path("p/<uuid:code>/verbatims/", views.verbatim_list, name="web-verbatim-list"),

@@ -39,6 +39,8 @@ class Spec:
 # URL name -> how to reach it. Import views need the analyst role: carol is the insider.
 REGISTRY: dict[str, Spec] = {
     "web-home-view": Spec(None),
+    "web-feed": Spec(None),
+    "web-digest-subscription": Spec(None, method="post"),
     "web-perimeter-dashboard": Spec(_perimeter),
     "web-perimeter-trend": Spec(_perimeter),
     "web-verbatim-list": Spec(_perimeter),

@@ -1,0 +1,125 @@
+"""« Quoi de neuf ? »: what changed for one reader, within the reader's scope only.
+
+The same function feeds the page and the e-mail digest, so a digest never holds more than
+its reader may see on screen: signals through ``ThemeSignal.objects.for_user``, changes
+through the rollups' ``for_user``, verbatims through ``Feedback.objects.for_user``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from pouls.feedback.models import Feedback
+from pouls.org.models import Perimeter
+from pouls.rollups.queries import nps_counts, nps_of
+from pouls.watch.detection import last_complete_week
+from pouls.watch.models import ThemeSignal
+from pouls_analysis import Difference, NpsResult, compare_nps
+
+SIGNAL_WEEKS = 2
+CHANGE_DAYS = 28
+VERBATIM_DAYS = 7
+CREDIBLE = ("hausse crédible", "baisse crédible")
+
+
+@functools.cache
+def theme_labels() -> dict[str, str]:
+    from pouls_analysis.themes.taxonomy import load_taxonomy
+
+    return {theme.id: theme.label_fr for theme in load_taxonomy("retail_fr").themes}
+
+
+@dataclass(frozen=True, slots=True)
+class SignalItem:
+    signal: ThemeSignal
+    label: str
+    # Other perimeters of the reader's scope where the same theme is signalled.
+    spread: list[Perimeter]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeItem:
+    perimeter: Perimeter
+    before: NpsResult
+    now: NpsResult
+    change: Difference
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    week: dt.date
+    signals: list[SignalItem] = field(default_factory=list)
+    changes: list[ChangeItem] = field(default_factory=list)
+    pains: list[Feedback] = field(default_factory=list)
+    praises: list[Feedback] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.signals or self.changes or self.pains or self.praises)
+
+
+def whats_new(user: Any, today: dt.date | None = None) -> Feed:
+    today = today or timezone.localdate()
+    week = last_complete_week(today)
+    signals = list(
+        ThemeSignal.objects.for_user(user)
+        .filter(last_seen__gte=week - dt.timedelta(weeks=SIGNAL_WEEKS - 1))
+        .select_related("perimeter")
+        .order_by("-first_seen", "theme", "perimeter__name")
+    )
+    by_theme: dict[str, list[Perimeter]] = {}
+    for s in signals:
+        by_theme.setdefault(s.theme, []).append(s.perimeter)
+    labels = theme_labels()
+    items = [
+        SignalItem(
+            s,
+            labels.get(s.theme, s.theme),
+            [p for p in by_theme[s.theme] if p.pk != s.perimeter_id],
+        )
+        for s in signals
+    ]
+    return Feed(
+        week=week,
+        signals=items,
+        changes=_credible_changes(user, today),
+        pains=_verbatims(user, today, negative=True),
+        praises=_verbatims(user, today, negative=False),
+    )
+
+
+def _credible_changes(user: Any, today: dt.date) -> list[ChangeItem]:
+    """Perimeters whose NPS over the last four weeks moved credibly against the four
+    weeks before (a z-test on the two NPS; small samples say so and are left out)."""
+    perimeters = list(
+        Perimeter.objects.for_user(user).filter(kind__in=("group", "region", "store"))
+    )
+    ids = [p.pk for p in perimeters]
+    start = today - dt.timedelta(days=CHANGE_DAYS - 1)
+    now = nps_counts(user, ids, start, today + dt.timedelta(days=1))
+    before = nps_counts(user, ids, start - dt.timedelta(days=CHANGE_DAYS), start)
+    items = []
+    for p in perimeters:
+        a, b = nps_of(before, p.pk), nps_of(now, p.pk)
+        change = compare_nps(a, b)
+        if change.verdict in CREDIBLE:
+            items.append(ChangeItem(p, a, b, change))
+    return sorted(items, key=lambda i: -abs(i.change.difference or 0.0))[:10]
+
+
+def _verbatims(user: Any, today: dt.date, *, negative: bool, limit: int = 3) -> list[Feedback]:
+    """The most negative (or positive) French texts of the last days, already pseudonymised
+    at the door."""
+    zone = timezone.get_current_timezone()
+    since = dt.datetime.combine(today - dt.timedelta(days=VERBATIM_DAYS), dt.time.min, zone)
+    qs = Feedback.objects.for_user(user).filter(received_at__gte=since, annotation__is_french=True)
+    if negative:
+        qs = qs.filter(annotation__sentiment__lt=-0.3).order_by("annotation__sentiment")
+    else:
+        qs = qs.filter(annotation__sentiment__gt=0.3).order_by("-annotation__sentiment")
+    return list(qs.select_related("perimeter")[:limit])
