@@ -42,6 +42,14 @@ def analysis_version() -> str:
 
 
 @functools.cache
+def theme_labels() -> dict[str, str]:
+    """French label of each theme id of the shipped taxonomy."""
+    from pouls_analysis.themes.taxonomy import load_taxonomy
+
+    return {theme.id: theme.label_fr for theme in load_taxonomy("retail_fr").themes}
+
+
+@functools.cache
 def pipeline() -> Any:
     from pouls_analysis.pipeline import AnalysisPipeline
 

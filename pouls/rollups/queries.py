@@ -12,6 +12,12 @@ from django.db.models import QuerySet, Sum
 
 from pouls.rollups.models import Dimension, MetricValue, Period
 from pouls_analysis import NpsResult, nps_from_counts
+from pouls_analysis.stats.compare import (
+    Difference,
+    ProportionResult,
+    compare_proportions,
+    proportion_interval,
+)
 
 _NPS_SUMS = {
     "promoters": Sum("promoters"),
@@ -80,3 +86,67 @@ def weekly_trend(user: Any, perimeter_id: int) -> list[TrendPoint]:
         .values_list("start", "promoters", "passives", "detractors")
     )
     return [TrendPoint(start, nps_from_counts(p, pa, d)) for start, p, pa, d in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeShare:
+    theme: str
+    label: str
+    # Share of the texts analysed that mention the theme, with its Wilson interval.
+    now: ProportionResult
+    before: ProportionResult
+    # Share of its mentions that are negative.
+    negative: ProportionResult
+    change: Difference
+
+
+def theme_shares(
+    user: Any, perimeter_id: int, weeks: int, today: dt.date, labels: dict[str, str]
+) -> list[ThemeShare]:
+    """Each theme's share of the analysed texts over the last ``weeks`` complete weeks,
+    against the same number of weeks before (two-proportion test), most frequent first."""
+    end = today - dt.timedelta(days=today.weekday())  # this week's Monday, excluded
+    middle = end - dt.timedelta(weeks=weeks)
+    start = middle - dt.timedelta(weeks=weeks)
+    rows = MetricValue.objects.for_user(user).filter(
+        perimeter_id=perimeter_id, period=Period.WEEK, start__gte=start, start__lt=end
+    )
+    texts = {True: 0, False: 0}
+    themes: dict[str, dict[str, int]] = {}
+    for dimension, value, first, analysed, feedback, negative, positive in rows.values_list(
+        "dimension",
+        "value",
+        "start",
+        "sentiment_n",
+        "feedback",
+        "negative_mentions",
+        "positive_mentions",
+    ):
+        recent = first >= middle
+        if dimension == Dimension.ALL:
+            texts[recent] += analysed
+        elif dimension == Dimension.THEME:
+            row = themes.setdefault(value, {"now": 0, "before": 0, "neg": 0, "pos": 0})
+            row["now" if recent else "before"] += feedback
+            if recent:
+                row["neg"] += negative
+                row["pos"] += positive
+    result = []
+    for theme, row in themes.items():
+        now = proportion_interval(row["now"], texts[True]) if texts[True] else _EMPTY
+        before = proportion_interval(row["before"], texts[False]) if texts[False] else _EMPTY
+        negative_share = proportion_interval(row["neg"], row["now"]) if row["now"] else _EMPTY
+        result.append(
+            ThemeShare(
+                theme,
+                labels.get(theme, theme),
+                now,
+                before,
+                negative_share,
+                compare_proportions(before, now),
+            )
+        )
+    return sorted(result, key=lambda t: -(t.now.successes))
+
+
+_EMPTY = ProportionResult(0, 0, None, None, None)

@@ -8,12 +8,12 @@ through the rollups' ``for_user``, verbatims through ``Feedback.objects.for_user
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 
+from pouls.annotations.services import theme_labels
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter
 from pouls.rollups.queries import nps_counts, nps_of
@@ -25,13 +25,6 @@ SIGNAL_WEEKS = 2
 CHANGE_DAYS = 28
 VERBATIM_DAYS = 7
 CREDIBLE = ("hausse crédible", "baisse crédible")
-
-
-@functools.cache
-def theme_labels() -> dict[str, str]:
-    from pouls_analysis.themes.taxonomy import load_taxonomy
-
-    return {theme.id: theme.label_fr for theme in load_taxonomy("retail_fr").themes}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,15 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pouls.activity.queries import Indicator, sales_and_activity
+from pouls.annotations.services import theme_labels
 from pouls.feedback.models import Feedback
 from pouls.feedback.queries import latest_verbatims
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb
-from pouls.rollups.queries import TrendPoint, nps_counts, nps_of
+from pouls.rollups.queries import ThemeShare, TrendPoint, nps_counts, nps_of, theme_shares
 from pouls_analysis import Difference, NpsResult, compare_nps
 from pouls_analysis.stats.scores import MAX_RELIABLE_HALF_WIDTH, MIN_RELIABLE_N
 
 SALES_WINDOW_DAYS = 30
+# Themes compare whole weeks: the last 8 complete ones against the 8 before.
+THEME_WEEKS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class Dashboard:
     # Against the previous period of the same length (None for "all history").
     change: Difference | None
     period_days: int | None
+    themes: list[ThemeShare]
+    theme_weeks: int
 
 
 def reliability_words(result: NpsResult) -> list[str]:
@@ -93,6 +98,10 @@ def get_dashboard(user: Any, perimeter: Perimeter, since: dt.datetime | None) ->
         sales_since=sales_since,
         change=change,
         period_days=period_days,
+        themes=theme_shares(user, perimeter.pk, THEME_WEEKS, timezone.localdate(), theme_labels())[
+            :12
+        ],
+        theme_weeks=THEME_WEEKS,
     )
 
 

@@ -17,3 +17,17 @@ def signed(value: float | None, digits: int = 0) -> str:
     if text.strip("0,.") == "":
         return text
     return f"+{text}" if value > 0 else f"−{text}"
+
+
+@register.filter
+def percent(value: float | None, digits: int = 0) -> str:
+    """A share in 0..1 as a French percentage: 0.123 -> "12 %"."""
+    if value is None:
+        return "—"
+    return f"{floatformat(100 * value, digits)} %"
+
+
+@register.filter
+def share_points(value: float | None) -> str:
+    """A difference of two shares in percentage points, signed: 0.052 -> "+5 pts"."""
+    return "—" if value is None else f"{signed(100 * value)} pts"

@@ -180,3 +180,34 @@ def test_the_change_against_the_previous_period_is_the_librarys(
     body = response.content.decode()
     assert expected.difference is not None
     assert f"+{round(expected.difference)} points" in body and "hausse crédible" in body
+
+
+def test_theme_shares_come_from_the_rollups_with_their_interval(
+    client: Client, personas: Personas
+) -> None:
+    from pouls.annotations.services import annotate_pending
+    from pouls_analysis.stats.compare import proportion_interval
+
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    texts = ["Livraison en retard, colis abîmé.", "Accueil souriant et efficace."]
+    for i in range(20):
+        make_feedback(
+            perimeter=personas.lille,
+            nps=3 if i % 2 == 0 else 9,
+            text=texts[i % 2],
+            received_at=timezone.make_aware(
+                dt.datetime.combine(monday - dt.timedelta(days=3 + i % 10), dt.time(12))
+            ),
+        )
+    annotate_pending()
+    refresh_rollups()
+    client.force_login(personas.bob)
+    themes = (
+        client.get(reverse("web-perimeter-dashboard", args=[personas.lille.code]))
+        .context["d"]
+        .themes
+    )
+    delivery = next(t for t in themes if t.theme == "delivery")
+    assert delivery.now == proportion_interval(10, 20)
+    assert delivery.negative.share == 1.0
+    assert delivery.change.verdict == "pas assez de réponses"  # nothing the 8 weeks before
