@@ -93,7 +93,7 @@ def annotate(feedback_ids: Sequence[int]) -> int:
                 start=m.start,
                 end=m.end,
             )
-            for m in result.themes or ()
+            for m in _one_per_theme(result.themes or ())
         ]
         behaviours += [
             BehaviourMatch(
@@ -110,6 +110,16 @@ def annotate(feedback_ids: Sequence[int]) -> int:
         BehaviourMatch.objects.bulk_create(behaviours, batch_size=500)
     annotated.send(sender=Annotation, feedback_ids=ids)
     return len(rows)
+
+
+def _one_per_theme(mentions: Sequence[Any]) -> list[Any]:
+    """The most confident mention of each theme: rollups count texts per theme, so a text
+    must not count twice for one theme."""
+    best: dict[str, Any] = {}
+    for mention in mentions:
+        if mention.theme not in best or mention.confidence > best[mention.theme].confidence:
+            best[mention.theme] = mention
+    return list(best.values())
 
 
 def pending_ids(limit: int) -> list[int]:
