@@ -175,15 +175,33 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
         return self.analyze_docs(docs)
 
     def analyze_docs(self, docs: Sequence[PreprocessedText]) -> list[TextAnalysis]:
-        """``analyze`` for texts already preprocessed."""
+        """``analyze`` for texts already preprocessed.
+
+        Steps: themes of the French texts; sentiment of every text and the polarity of each
+        mention (one pass of the lexicon rules per text when the sentiment part is the
+        lexicon); behaviours of the French texts.
+        """
         check_is_fitted(self, "sentiment_")
-        sentiments = self.sentiment_.analyze_docs(docs)
         french = [i for i, doc in enumerate(docs) if doc.is_french]
-        themes: dict[int, tuple[Any, ...]] = {}
+        mentions: dict[int, tuple[Any, ...]] = {}
         if self.themes_ is not None and french:
             annotated = self.themes_.annotate([docs[i].original for i in french])
-            for i, text_themes in zip(french, annotated, strict=True):
-                themes[i] = tuple(self._with_polarity(docs[i], m) for m in text_themes.mentions)
+            mentions = {i: a.mentions for i, a in zip(french, annotated, strict=True) if a.mentions}
+        spans = [[(m.start, m.end) for m in mentions.get(i, ())] for i in range(len(docs))]
+        if self.sentiment_ is self.lexicon_:
+            sentiments, polarities = self.lexicon_.analyze_docs_with_spans(docs, spans)
+        else:
+            sentiments = self.sentiment_.analyze_docs(docs)
+            polarities = [
+                self.lexicon_.span_polarities(doc, doc_spans) if doc_spans else []
+                for doc, doc_spans in zip(docs, spans, strict=True)
+            ]
+        themes = {
+            i: tuple(
+                _with_polarity(m, score) for m, score in zip(found, polarities[i], strict=True)
+            )
+            for i, found in mentions.items()
+        }
         behaviours: dict[int, tuple[Any, ...]] = {}
         if self.behaviours_ is not None and french:
             found = self.behaviours_.detect([docs[i] for i in french])
@@ -193,7 +211,7 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
                 lang=doc.lang,
                 is_french=doc.is_french,
                 sentiment=sentiment,
-                themes=themes.get(i) if self.themes_ is not None and doc.is_french else None,
+                themes=themes.get(i, ()) if self.themes_ is not None and doc.is_french else None,
                 behaviours=behaviours.get(i)
                 if self.behaviours_ is not None and doc.is_french
                 else None,
@@ -201,8 +219,6 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
             for i, (doc, sentiment) in enumerate(zip(docs, sentiments, strict=True))
         ]
 
-    def _with_polarity(self, doc: PreprocessedText, mention: Any) -> Any:
-        score = self.lexicon_.span_polarity(doc, mention.start, mention.end)
-        return dataclasses.replace(
-            mention, polarity=label_of(score), polarity_score=round(score, 4)
-        )
+
+def _with_polarity(mention: Any, score: float) -> Any:
+    return dataclasses.replace(mention, polarity=label_of(score), polarity_score=round(score, 4))

@@ -23,6 +23,7 @@ results say so with ``lang`` and ``is_french``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from collections import OrderedDict
@@ -255,6 +256,7 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def __getstate__(self) -> dict[str, Any]:
         state: dict[str, Any] = super().__getstate__()
         state.pop("_recent", None)
+        state.pop("_hot", None)
         return state
 
     def fit(self, X: Sequence[str] | None = None, y: Any = None) -> LexiconSentiment:
@@ -288,6 +290,7 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 self.preprocessor_.fit()
         self.lexicon_ = load_lexicon(self.lexicon)
         self._compiled = self._compile(self.lexicon_)
+        self.__dict__.pop("_hot", None)
         return self
 
     def _compile(self, lexicon: Mapping[str, tuple[float, float | None]]) -> _Lexicon:
@@ -325,21 +328,38 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def analyze_docs(self, docs: Sequence[PreprocessedText]) -> list[SentimentResult]:
         """Same as ``analyze`` for texts already preprocessed (no second preprocessing)."""
         check_is_fitted(self, "lexicon_")
-        out = []
-        for doc in docs:
+        return [self._result(doc, self._weights(doc)) for doc in docs]
+
+    def analyze_docs_with_spans(
+        self, docs: Sequence[PreprocessedText], spans: Sequence[Sequence[Span]]
+    ) -> tuple[list[SentimentResult], list[list[float]]]:
+        """``analyze_docs`` and, in the same pass, ``span_polarity`` of each given span.
+
+        ``spans[i]`` lists character spans of ``docs[i]`` (theme mentions); the rules run
+        once per text for the text and all its spans.
+        """
+        check_is_fitted(self, "lexicon_")
+        results: list[SentimentResult] = []
+        polarities: list[list[float]] = []
+        for doc, doc_spans in zip(docs, spans, strict=True):
             weights = self._weights(doc)
-            score = self._normalise(sum(self._text_factors(doc, weights)))
-            evidence = tuple(doc.spans[i] for i, w in enumerate(weights) if w != 0.0)
-            out.append(
-                SentimentResult(
-                    label=label_of(score, neutral_band=self.neutral_band),
-                    score=score,
-                    lang=doc.lang,
-                    is_french=doc.is_french,
-                    evidence=evidence,
-                )
-            )
-        return out
+            results.append(self._result(doc, weights))
+            if doc_spans:
+                bounds = _bounds(doc)
+                polarities.append([self._span_score(doc, weights, bounds, s) for s in doc_spans])
+            else:
+                polarities.append([])
+        return results, polarities
+
+    def _result(self, doc: PreprocessedText, weights: list[float]) -> SentimentResult:
+        score = self._normalise(sum(self._text_factors(doc, weights)))
+        return SentimentResult(
+            label=label_of(score, neutral_band=self.neutral_band),
+            score=score,
+            lang=doc.lang,
+            is_french=doc.is_french,
+            evidence=tuple(doc.spans[i] for i, w in enumerate(weights) if w != 0.0),
+        )
 
     def decision_function(self, X: Sequence[str]) -> npt.NDArray[np.float64]:
         """Polarity score in [-1, 1] of each text, shape (n_texts,)."""
@@ -394,22 +414,38 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 recent.popitem(last=False)
         else:
             recent.move_to_end(text)
-        return self._span_score(found[0], found[1], start, end)
+        return self._span_score(found[0], found[1], _bounds(found[0]), (start, end))
 
     def span_polarity(self, doc: PreprocessedText, start: int, end: int) -> float:
         """``polarity_of_span`` for a text already preprocessed (character offsets)."""
+        return self.span_polarities(doc, [(start, end)])[0]
+
+    def span_polarities(self, doc: PreprocessedText, spans: Sequence[Span]) -> list[float]:
+        """``span_polarity`` of several spans of one text (its rules run once)."""
         check_is_fitted(self, "lexicon_")
-        return self._span_score(doc, self._weights(doc), start, end)
+        weights = self._weights(doc)
+        bounds = _bounds(doc)
+        return [self._span_score(doc, weights, bounds, span) for span in spans]
 
     def _span_score(
-        self, doc: PreprocessedText, weights: list[float], start: int, end: int
+        self,
+        doc: PreprocessedText,
+        weights: list[float],
+        bounds: tuple[list[int], list[int]],
+        span: Span,
     ) -> float:
-        inside = [i for i, (s, e) in enumerate(doc.spans) if s < end and e > start]
-        if not inside:
-            inside = [i for i, (s, _) in enumerate(doc.spans) if s >= start][:1]
-        if not inside:
-            return 0.0
-        first, last = inside[0], inside[-1] + 1
+        # Token spans are ordered and do not overlap (tokens split from one word share its
+        # span), so starts and ends both increase: the overlapping tokens are a range.
+        starts, ends = bounds
+        start, end = span
+        first = bisect.bisect_right(ends, start)
+        last = bisect.bisect_left(starts, end)
+        if first >= last:
+            # No token overlaps the span: use the first token starting after it.
+            first = bisect.bisect_left(starts, start)
+            if first >= len(starts):
+                return 0.0
+            last = first + 1
         left, right = first, last
         while left > 0 and not _is_break(doc, left - 1):
             left -= 1
@@ -437,9 +473,16 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         words = self._compiled.words
         expressions = self._compiled.expressions
         keys = doc.keys
+        tokens = doc.tokens
         negated = doc.negated
-        i = 0
-        while i < n:
+        hot = self._hot_keys()
+        # Only tokens whose key starts an expression or is a word of the lexicon (or whose
+        # form is) can carry a weight; the others are skipped without further lookups.
+        found = [i for i, key in enumerate(keys) if key in hot or tokens[i] in words]
+        resume = 0  # tokens before this index belong to an expression already matched
+        for i in found:
+            if i < resume:
+                continue
             key = keys[i]
             candidates = expressions.get(key)
             if candidates:
@@ -447,11 +490,11 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 if matched:
                     length, weight = matched
                     weights[i] = weight * self._intensity(doc, i)
-                    i += length
+                    resume = i + length
                     continue
             entry = words.get(key)
             if entry is None:
-                entry = words.get(doc.tokens[i])
+                entry = words.get(tokens[i])
             if entry is not None and not (key in _INTENSIFIERS and self._modifies_next(doc, i)):
                 weight, negated_weight = entry
                 if negated[i] and key not in (EMO_POS, EMO_NEG):
@@ -462,8 +505,15 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 if len(surface) > 2 and surface.isupper() and not doc.original.isupper():
                     weight *= _CAPS_FACTOR
                 weights[i] = weight
-            i += 1
         return weights
+
+    def _hot_keys(self) -> frozenset[str]:
+        """Keys that are lexicon words or start an expression (computed once per model)."""
+        hot: frozenset[str] | None = self.__dict__.get("_hot")
+        if hot is None:
+            hot = frozenset(self._compiled.words) | frozenset(self._compiled.expressions)
+            self._hot = hot
+        return hot
 
     def _expression(
         self,
@@ -512,6 +562,8 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         out = list(weights)
         keys = doc.keys
         for first, last in doc.sentences:
+            if not any(weights[first:last]):
+                continue  # the factors below only multiply: a sentence of zeros stays so
             contrast = None
             exclamations = 0
             for j in range(first, last):
@@ -569,6 +621,11 @@ def _negate(weight: float, negated_weight: float | None) -> float:
     if negated_weight is not None:
         return negated_weight
     return weight * (-0.8 if weight > 0 else -0.5)
+
+
+def _bounds(doc: PreprocessedText) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the tokens of ``doc`` (both non-decreasing)."""
+    return [s for s, _ in doc.spans], [e for _, e in doc.spans]
 
 
 def _is_break(doc: PreprocessedText, i: int) -> bool:

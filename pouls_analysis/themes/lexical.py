@@ -14,7 +14,6 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -50,14 +49,52 @@ def strip_accents(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe")
 
 
-@dataclass(frozen=True, slots=True)
 class LemmaDoc:
-    """One analysed text: token ids into the analyzer's vocabulary, and character spans."""
+    """One analysed text: token ids into the analyzer's vocabulary, and character spans.
 
-    text: str
-    ids: npt.NDArray[np.int64]
-    starts: npt.NDArray[np.int64]
-    ends: npt.NDArray[np.int64]
+    The spans (``starts``, ``ends``) are found again from ``text`` the first time they are
+    read: most texts never need them (only evidence and discovery do), and the tokeniser
+    is the costliest step of ``LemmaAnalyzer.analyze``.
+    """
+
+    __slots__ = ("_ends", "_starts", "ids", "text")
+
+    def __init__(
+        self,
+        text: str,
+        ids: npt.NDArray[np.int64],
+        starts: npt.NDArray[np.int64] | None = None,
+        ends: npt.NDArray[np.int64] | None = None,
+    ) -> None:
+        self.text = text
+        self.ids = ids
+        self._starts = starts
+        self._ends = ends
+
+    def __repr__(self) -> str:
+        return f"LemmaDoc(text={self.text!r}, ids={self.ids!r})"
+
+    @property
+    def starts(self) -> npt.NDArray[np.int64]:
+        """Start offset of each token in ``text``."""
+        if self._starts is None:
+            self._find_spans()
+        assert self._starts is not None
+        return self._starts
+
+    @property
+    def ends(self) -> npt.NDArray[np.int64]:
+        """End offset of each token in ``text``."""
+        if self._ends is None:
+            self._find_spans()
+        assert self._ends is not None
+        return self._ends
+
+    def _find_spans(self) -> None:
+        spans = np.array([m.span() for m in _TOKEN_RE.finditer(self.text)], dtype=np.int64).reshape(
+            -1, 2
+        )
+        self._starts, self._ends = spans[:, 0].copy(), spans[:, 1].copy()
 
 
 class LemmaAnalyzer:
@@ -98,20 +135,14 @@ class LemmaAnalyzer:
         """Tokenise and lemmatise each text."""
         docs = []
         token_id = self.token_id
+        known = self._token_ids.get
+        findall = _TOKEN_RE.findall
         for text in texts:
-            ids, starts, ends = [], [], []
-            for match in _TOKEN_RE.finditer(text):
-                ids.append(token_id(match.group()))
-                starts.append(match.start())
-                ends.append(match.end())
-            docs.append(
-                LemmaDoc(
-                    text=text,
-                    ids=np.asarray(ids, dtype=np.int64),
-                    starts=np.asarray(starts, dtype=np.int64),
-                    ends=np.asarray(ends, dtype=np.int64),
-                )
-            )
+            tokens = findall(text)
+            ids = [known(token) for token in tokens]
+            if None in ids:
+                ids = [token_id(token) for token in tokens]
+            docs.append(LemmaDoc(text, np.array(ids, dtype=np.int64)))
         return docs
 
     def token_id(self, token: str) -> int:

@@ -290,13 +290,24 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         confidence = 1.0 - np.exp(-(rules + _VECTOR_WEIGHT * soft))
         return confidence, evidence
 
-    def _evidence(self, doc: LemmaDoc, theme: int, expression_at: int | None) -> int:
-        """Token index standing for a theme: first seed or expression, else the closest word."""
+    def _evidence(
+        self,
+        doc: LemmaDoc,
+        theme: int,
+        expression_at: int | None,
+        first_at: dict[int, int] | None = None,
+    ) -> int:
+        """Token index standing for a theme: first seed or expression, else the closest word.
+
+        ``first_at`` (id -> index of its first occurrence in ``doc``) may be given when
+        several themes of the same text are looked up.
+        """
         if not len(doc.ids):
             return -1
-        seed = self.seed_ids_[theme]
-        found = [next((i for i, t in enumerate(doc.ids.tolist()) if t in seed), -1)]
-        found = [i for i in found if i >= 0]
+        if first_at is None:
+            first_at = _first_positions(doc)
+        seeds = first_at.keys() & self.seed_ids_[theme]
+        found = [min(first_at[t] for t in seeds)] if seeds else []
         if expression_at is not None:
             # "au téléphone" starts with a function word: point at its first content word.
             content = self.preprocessor_.is_content()
@@ -392,10 +403,13 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         for d, doc in enumerate(docs):
             order = np.argsort(-confidence[d], kind="stable")
             mentions = []
+            first_at = None
             for k in order:
                 if confidence[d, k] < self.threshold:
                     break
-                token = self._evidence(doc, int(k), evidence[d].get(int(k)))
+                if first_at is None:
+                    first_at = _first_positions(doc)
+                token = self._evidence(doc, int(k), evidence[d].get(int(k)), first_at)
                 start, end = (
                     (int(doc.starts[token]), int(doc.ends[token])) if token >= 0 else (0, 0)
                 )
@@ -416,6 +430,13 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 )
             out.append(TextThemes(mentions=tuple(mentions)))
         return out
+
+
+def _first_positions(doc: LemmaDoc) -> dict[int, int]:
+    """Index of the first occurrence of each token id of ``doc``."""
+    ids = doc.ids.tolist()
+    # Built from the end, so that the first occurrence is the one kept.
+    return dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
 
 
 def _incidence(groups: Sequence[frozenset[int]], width: int) -> sparse.csr_matrix:
