@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sklearn.exceptions import NotFittedError
 
-__all__ = ["AnalysisError", "InvalidInputError", "ModelVersionError", "NotFittedError"]
+__all__ = [
+    "AnalysisError",
+    "InsufficientDataError",
+    "InvalidInputError",
+    "ModelVersionError",
+    "NotFittedError",
+]
 
 
 class AnalysisError(ValueError):
@@ -17,6 +23,12 @@ class InvalidInputError(AnalysisError, TypeError):
     """An input has the wrong type or shape; the message says what was received and expected."""
 
     code = "invalid_input"
+
+
+class InsufficientDataError(AnalysisError):
+    """Too few rows for the analysis asked; the message gives the count and the minimum."""
+
+    code = "insufficient_data"
 
 
 class ModelVersionError(AnalysisError):
