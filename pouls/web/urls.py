@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from pouls.web import feed, imports, views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("p/<uuid:code>/tendance.json", views.perimeter_trend, name="web-perimeter-trend"),
     path("p/<uuid:code>/verbatims/", views.verbatim_list, name="web-verbatim-list"),
     path("verbatim/<uuid:code>/", views.feedback_detail, name="web-feedback-detail"),
+    path("", include("pouls.web.insights_urls")),
     path(
         "p/<uuid:code>/export.csv",
         imports.feedback_export,

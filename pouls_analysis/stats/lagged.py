@@ -14,6 +14,10 @@ better results". Every correlation carries:
   tested together, since picking the best of 5 lags × k indicators otherwise finds something
   by chance.
 
+With ``differences=True`` the correlations are computed on week-over-week changes: a shared
+season or trend then no longer passes for a link (a crude prewhitening); the trend itself is
+better read with :func:`period_change`, which compares the latest weeks with the ones before.
+
 Weeks where either value is missing (NaN, e.g. too few NPS answers) are left out of the pairs.
 Correlation is not causation: a common cause (season, a promotion, a new manager) moves both.
 """
@@ -21,6 +25,7 @@ Correlation is not causation: a common cause (season, a promotion, a new manager
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -37,7 +42,9 @@ __all__ = [
     "LaggedReport",
     "MIN_PAIRS",
     "PairSummary",
+    "PeriodChange",
     "lagged_correlations",
+    "period_change",
     "silent_weeks",
 ]
 
@@ -199,6 +206,7 @@ def lagged_correlations(
     *,
     max_lag: int = 4,
     alpha: float = 0.05,
+    differences: bool = False,
     z: float = Z_95,
 ) -> LaggedReport:
     """Cross-correlations of each leading series with each result at lags 0..``max_lag`` weeks.
@@ -211,6 +219,8 @@ def lagged_correlations(
         Largest lag tested, in weeks (the result lags behind the activity).
     alpha : float
         Family-wise error rate of the "lien crédible" verdicts (Holm).
+    differences : bool
+        Correlate week-over-week changes instead of levels (removes shared trends).
 
     Returns
     -------
@@ -234,6 +244,9 @@ def lagged_correlations(
     length = int(np.asarray(next(iter(leading.values()))).shape[0])
     xs = {k: _series(k, v, length) for k, v in leading.items()}
     ys = {k: _series(k, v, length) for k, v in results.items()}
+    if differences:
+        xs = {k: np.diff(v) for k, v in xs.items()}
+        ys = {k: np.diff(v) for k, v in ys.items()}
     raw = []
     for lname, x in xs.items():
         for rname, y in ys.items():
@@ -260,11 +273,11 @@ def lagged_correlations(
         alpha=alpha,
         n_tests=len(tested),
         correlations=tuple(correlations),
-        caveats=_caveats(length, len(tested)),
+        caveats=_caveats(length, len(tested), differences),
     )
 
 
-def _caveats(n_weeks: int, n_tests: int) -> tuple[str, ...]:
+def _caveats(n_weeks: int, n_tests: int, differences: bool) -> tuple[str, ...]:
     caveats = [
         "Corrélation n'est pas causalité : une cause commune (saison, promotion, effectif) "
         "peut faire bouger l'activité et les résultats ensemble.",
@@ -273,6 +286,11 @@ def _caveats(n_weeks: int, n_tests: int) -> tuple[str, ...]:
         f"{n_tests} corrélations testées ensemble : un lien n'est dit « crédible » qu'après "
         "correction pour tests multiples (Holm, 5 %).",
     ]
+    if differences:
+        caveats.append(
+            "Les corrélations portent sur les variations d'une semaine à l'autre : une tendance "
+            "ou une saison commune ne compte pas comme un lien."
+        )
     if n_weeks < 26:
         caveats.append(
             "Moins de six mois de semaines : les intervalles sont larges, "
@@ -304,3 +322,63 @@ def silent_weeks(values: npt.ArrayLike, *, min_weeks: int = 3) -> int:
     if trailing < min_weeks or len(active_before) == 0 or active_before.mean() <= 0:
         return 0
     return trailing
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodChange:
+    """Mean of the latest ``weeks`` against the ``weeks`` before (Welch's t-test).
+
+    Attributes
+    ----------
+    n_recent, n_before : int
+        Weeks with a value in each block.
+    relative : float or None
+        ``recent / before - 1`` (None when the earlier mean is 0).
+    """
+
+    n_recent: int
+    n_before: int
+    recent: float | None
+    before: float | None
+    relative: float | None
+    p_value: float | None
+    verdict: Literal[
+        "hausse crédible", "baisse crédible", "écart dans le bruit", "pas assez de semaines"
+    ]
+
+
+def period_change(values: npt.ArrayLike, *, weeks: int = 13, alpha: float = 0.05) -> PeriodChange:
+    """Compare the last ``weeks`` values with the ``weeks`` before them.
+
+    Weekly values that drift are autocorrelated, so the test is indicative: read it with the
+    chart, not alone.
+
+    Examples
+    --------
+    >>> period_change([10] * 13 + [10, 11] * 6 + [10] + [14, 15] * 6 + [14], weeks=13).verdict
+    'hausse crédible'
+    """
+    arr = np.asarray(values, dtype=float)
+    recent, before = arr[-weeks:], arr[-2 * weeks : -weeks]
+    recent, before = recent[np.isfinite(recent)], before[np.isfinite(before)]
+    if len(recent) < 3 or len(before) < 3:
+        return PeriodChange(
+            len(recent), len(before), None, None, None, None, "pas assez de semaines"
+        )
+    m_recent, m_before = float(recent.mean()), float(before.mean())
+    relative = m_recent / m_before - 1 if m_before else None
+    if np.ptp(recent) == 0 and np.ptp(before) == 0:
+        p_value = 1.0 if m_recent == m_before else 0.0
+    else:
+        with warnings.catch_warnings():
+            # Near-constant blocks: scipy warns about precision; the p-value is still usable.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            p_value = float(sps.ttest_ind(recent, before, equal_var=False).pvalue)
+    verdict: Literal["hausse crédible", "baisse crédible", "écart dans le bruit"] = (
+        "écart dans le bruit"
+        if not p_value < alpha
+        else "hausse crédible"
+        if m_recent > m_before
+        else "baisse crédible"
+    )
+    return PeriodChange(len(recent), len(before), m_recent, m_before, relative, p_value, verdict)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pouls_analysis.exceptions import InvalidInputError
-from pouls_analysis.stats.lagged import lagged_correlations, silent_weeks
+from pouls_analysis.stats.lagged import lagged_correlations, period_change, silent_weeks
 
 
 def _planted(lag: int, seed: int, weeks: int = 78) -> dict[str, np.ndarray]:
@@ -107,3 +107,32 @@ def test_silent_weeks_counts_trailing_zeros_after_activity() -> None:
     assert silent_weeks([1, 2, 0, 0]) == 0  # fewer than three weeks: an ordinary gap
     assert silent_weeks([0, 0, 0]) == 0  # never active: nothing stopped
     assert silent_weeks([1, 0, 0, 0, 2]) == 0
+
+
+def test_differences_drop_a_shared_trend_but_keep_a_real_weekly_link() -> None:
+    rng = np.random.RandomState(6)
+    weeks = np.arange(60, dtype=float)
+    visits = 100 + weeks + rng.normal(0, 3, 60)  # both drift upwards, independently otherwise
+    unrelated = 50 + 0.5 * weeks + rng.normal(0, 3, 60)
+    linked = 2 * visits + rng.normal(0, 2, 60)  # moves with visits week by week
+    levels = lagged_correlations({"visits": visits}, {"u": unrelated}, max_lag=0)
+    assert levels.correlations[0].r is not None and levels.correlations[0].r > 0.8
+    diffs = lagged_correlations(
+        {"visits": visits}, {"u": unrelated, "linked": linked}, max_lag=0, differences=True
+    )
+    by_result = {c.result: c for c in diffs.correlations}
+    assert by_result["u"].verdict == "pas de lien démontré"
+    assert by_result["linked"].verdict == "lien crédible" and by_result["linked"].n == 59
+    assert any("variations d'une semaine" in c for c in diffs.caveats)
+
+
+def test_period_change_sees_a_rise_and_stays_quiet_on_noise() -> None:
+    rng = np.random.RandomState(8)
+    flat = rng.normal(100, 5, 26)
+    rising = np.r_[rng.normal(100, 5, 13), rng.normal(125, 5, 13)]
+    assert period_change(flat).verdict == "écart dans le bruit"
+    change = period_change(rising)
+    assert change.verdict == "hausse crédible" and change.n_recent == change.n_before == 13
+    assert change.relative is not None and 0.15 < change.relative < 0.35
+    assert period_change(-rising).verdict == "baisse crédible"
+    assert period_change([1.0, 2.0, 3.0]).verdict == "pas assez de semaines"

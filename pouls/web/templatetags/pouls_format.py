@@ -31,3 +31,9 @@ def percent(value: float | None, digits: int = 0) -> str:
 def share_points(value: float | None) -> str:
     """A difference of two shares in percentage points, signed: 0.052 -> "+5 pts"."""
     return "—" if value is None else f"{signed(100 * value)} pts"
+
+
+@register.filter
+def signed_percent(value: float | None) -> str:
+    """A relative change in 0..1, signed, as a French percentage: 0.25 -> "+25 %"."""
+    return "—" if value is None else f"{signed(100 * value)} %"

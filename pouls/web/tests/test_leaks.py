@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, reverse
 
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
 from pouls.org.models import Perimeter
@@ -54,6 +54,8 @@ REGISTRY: dict[str, Spec] = {
     "web-import-mapping": Spec(_import, "carol"),
     "web-import-reprocess": Spec(_import, "carol", "post"),
     "web-quarantine-export": Spec(_import, "carol"),
+    "web-insights-drivers": Spec(_perimeter),
+    "web-insights-activity": Spec(_perimeter),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
@@ -93,8 +95,19 @@ def _call(client: Client, name: str, target: Target | None) -> int:
     return response.status_code
 
 
+def _names(patterns: Sequence[object]) -> set[str | None]:
+    """URL names, including those of included modules."""
+    names: set[str | None] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            names |= _names(p.url_patterns)
+        elif isinstance(p, URLPattern):
+            names.add(p.name)
+    return names
+
+
 def test_every_web_view_is_in_the_leak_registry() -> None:
-    names = {p.name for p in urlpatterns if isinstance(p, URLPattern)}
+    names = _names(urlpatterns)
     assert names == set(REGISTRY), "register new views in REGISTRY with their target builder"
 
 
