@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,15 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
     behaviours : bool, default=True
         Run the service-behaviour detector.
     random_state : int, RandomState or None, default=None
+    n_jobs : int, default=1
+        Processes ``analyze`` uses for a batch of at least ``2 * chunk_size`` texts. With
+        more than one, this process and ``n_jobs - 1`` forked copies of it (POSIX ``fork``;
+        elsewhere the batch runs in this process) take turns on chunks of ``chunk_size``
+        texts; results come back in order and are identical to ``n_jobs=1``. Worth it for
+        big batches only: forking and sending results back cost about 0.1 s plus about
+        20 microseconds per text.
+    chunk_size : int, default=2000
+        Texts per chunk handed to a worker process when ``n_jobs > 1``.
 
     Attributes
     ----------
@@ -124,6 +134,8 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
         themes: bool = True,
         behaviours: bool = True,
         random_state: Any = None,
+        n_jobs: int = 1,
+        chunk_size: int = 2000,
     ) -> None:
         self.taxonomy = taxonomy
         self.preprocessor = preprocessor
@@ -131,6 +143,8 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
         self.themes = themes
         self.behaviours = behaviours
         self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.chunk_size = chunk_size
 
     def fit(self, X: Sequence[str] | None = None, y: Any = None) -> AnalysisPipeline:
         """Build the default parts (zero-shot: nothing is learned from ``X``).
@@ -140,6 +154,10 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
         """
         if X is not None:
             check_texts(X)
+        for name in ("n_jobs", "chunk_size"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}.")
         if self.sentiment is not None and not hasattr(self.sentiment, "analyze_docs"):
             raise InvalidInputError(
                 "sentiment must have analyze_docs(docs) (LexiconSentiment, a fitted "
@@ -171,8 +189,37 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
     def analyze(self, X: Sequence[str]) -> list[TextAnalysis]:
         """Analyse each text (see the module docstring for what non-French texts get)."""
         check_is_fitted(self, "sentiment_")
-        docs = self.preprocessor_.transform(check_texts(X))
-        return self.analyze_docs(docs)
+        texts = check_texts(X)
+        if (
+            self.n_jobs > 1
+            and len(texts) >= 2 * self.chunk_size
+            and "fork" in multiprocessing.get_all_start_methods()
+        ):
+            return self._analyze_in_processes(texts)
+        return self.analyze_docs(self.preprocessor_.transform(texts))
+
+    def _analyze_in_processes(self, texts: list[str]) -> list[TextAnalysis]:
+        """``analyze`` in chunks shared by this process and ``n_jobs - 1`` forked ones.
+
+        This process takes every ``n_jobs``-th chunk itself, so its token caches keep
+        growing from one call to the next, and only the other chunks' results are sent
+        back through pipes. The order of the texts is kept.
+        """
+        global _FORKED
+        size, jobs = self.chunk_size, self.n_jobs
+        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        mine = chunks[::jobs]
+        theirs = [c for k, c in enumerate(chunks) if k % jobs]
+        _FORKED = self  # read by the children, which fork with a copy of this process
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs - 1, len(theirs))) as pool:
+                pending = pool.map_async(_analyze_forked, theirs, chunksize=1)
+                done = [_analyze_forked(chunk) for chunk in mine]
+                sent = iter(pending.get())
+        finally:
+            _FORKED = None
+        parts = [done[k // jobs] if k % jobs == 0 else next(sent) for k in range(len(chunks))]
+        return [result for part in parts for result in part]
 
     def analyze_docs(self, docs: Sequence[PreprocessedText]) -> list[TextAnalysis]:
         """``analyze`` for texts already preprocessed.
@@ -218,6 +265,15 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
             )
             for i, (doc, sentiment) in enumerate(zip(docs, sentiments, strict=True))
         ]
+
+
+_FORKED: AnalysisPipeline | None = None
+
+
+def _analyze_forked(texts: list[str]) -> list[TextAnalysis]:
+    """Analyse one chunk with the pipeline of ``_analyze_in_processes`` (in either process)."""
+    assert _FORKED is not None, "only called from _analyze_in_processes"
+    return _FORKED.analyze_docs(_FORKED.preprocessor_.transform(texts))
 
 
 def _with_polarity(mention: Any, score: float) -> Any:
