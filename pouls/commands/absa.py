@@ -101,6 +101,8 @@ def evaluate_split(
         tax = load_taxonomy(taxonomy)
     except TaxonomyError as exc:
         raise click.ClickException(str(exc)) from exc
+    if train is not None:
+        tax = with_learned_themes(tax, train)
     theme_of = tax.by_alias()
     categories = {o.category for s in [*test, *(train or [])] for o in s.opinions}
     if categories and not categories & set(theme_of):
@@ -109,6 +111,11 @@ def evaluate_split(
             f"({', '.join(sorted(categories))}); give its themes these codes in 'aliases'."
         )
     category_of = {v: k for k, v in theme_of.items()}
+    if train is not None:
+        # The training labels define the label space: a shipped theme whose category never
+        # appears in them (another domain's prices, say) must not predict it.
+        seen = {o.category for s in train for o in s.opinions}
+        category_of = {t: c for t, c in category_of.items() if c in seen}
     model = ThemeModel(taxonomy=tax, random_state=0)
     if train is None:
         model.fit([])
@@ -142,6 +149,72 @@ def evaluate_split(
         )
         right = [g == o.polarity for g, (_, o) in zip(guesses, mentions, strict=True)]
     return predicted, right
+
+
+def with_learned_themes(tax: Any, train: Sequence[Sentence], n_lemmas: int = 8) -> Any:
+    """Add a theme for each training category that no theme of ``tax`` has as an alias.
+
+    An organisation (or another SemEval domain, such as museums) can bring categories the
+    shipped taxonomy does not know; with labelled sentences we can still learn them. Each new
+    theme is seeded with the lemmas whose document frequency is most raised in the category's
+    sentences (smoothed log-odds, seen at least twice) and with up to five of its shortest
+    sentences as examples; the supervised models then learn from the labels themselves.
+    """
+    import dataclasses
+    import math
+    import re
+
+    from pouls_analysis.themes.lexical import LemmaAnalyzer
+    from pouls_analysis.themes.taxonomy import Theme
+
+    mapped = tax.by_alias()
+    unmapped = sorted({o.category for s in train for o in s.opinions} - set(mapped))
+    if not unmapped:
+        return tax
+    analyzer = LemmaAnalyzer()
+    docs = analyzer.analyze([s.text for s in train])
+    content = analyzer.is_content()
+    lemma_sets = [{int(i) for i in doc.ids if content[i]} for doc in docs]
+    known = {t.id for t in tax.themes}
+    learned = []
+    for category in unmapped:
+        inside = [k for k, s in enumerate(train) if any(o.category == category for o in s.opinions)]
+        inside_set = set(inside)
+        df_in: dict[int, int] = {}
+        df_out: dict[int, int] = {}
+        for k, lemmas in enumerate(lemma_sets):
+            counts = df_in if k in inside_set else df_out
+            for lemma in lemmas:
+                counts[lemma] = counts.get(lemma, 0) + 1
+        n_in, n_out = len(inside), len(train) - len(inside)
+        scored = sorted(
+            (
+                math.log((a + 0.5) / (n_in + 1)) - math.log((df_out.get(i, 0) + 0.5) / (n_out + 1)),
+                analyzer.keys[i],
+            )
+            for i, a in df_in.items()
+            if a >= 2
+        )
+        lemmas = tuple(key for score, key in reversed(scored) if score > 0)[:n_lemmas]
+        examples = tuple(sorted((train[k].text for k in inside), key=len)[:5])
+        slug = re.sub(r"[^a-z0-9]+", "_", category.lower()).strip("_") or "category"
+        theme_id = f"learned_{slug}"
+        while theme_id in known:
+            theme_id += "_"
+        known.add(theme_id)
+        learned.append(
+            Theme(
+                id=theme_id,
+                label_fr=category,
+                label_en=category,
+                description=f"Learned from the training sentences labelled {category}.",
+                parent=None,
+                lemmas=lemmas,
+                examples=examples,
+                aliases=(category,),
+            )
+        )
+    return dataclasses.replace(tax, themes=(*tax.themes, *learned))
 
 
 def _lexicon_polarities(model: Any, mentions: Sequence[tuple[Sentence, Opinion]]) -> list[bool]:
@@ -224,8 +297,10 @@ def absa(gold_path: Path, train_path: Path | None, taxonomy: str, folds: int) ->
     from pouls_analysis.themes.taxonomy import load_taxonomy
 
     mapped = load_taxonomy(taxonomy).by_alias()
-    result["unmapped_categories"] = sorted(
-        {o.category for s in gold for o in s.opinions} - set(mapped)
+    unmapped = sorted({o.category for s in gold for o in s.opinions} - set(mapped))
+    # With training data, unmapped categories are learned (with_learned_themes), not lost.
+    result["learned_categories" if result["mode"] != "zero-shot" else "unmapped_categories"] = (
+        unmapped
     )
     result["seconds"] = round(time.perf_counter() - started, 1)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))

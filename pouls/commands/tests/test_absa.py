@@ -111,3 +111,44 @@ def test_a_taxonomy_without_the_categories_is_refused(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert "aliases" in result.output
+
+
+# Another domain (museums), whose categories the restaurant taxonomy does not know.
+MUSEUM: list[Review] = [
+    ("m1", [
+        ("Le billet d'entrée est bien trop cher.", [("billet", "MUSEUM#PRICES", "negative", 3, 9)]),
+        ("Les tableaux de la collection sont superbes.",
+         [("tableaux", "COLLECTIONS#GENERAL", "positive", 4, 12)]),
+    ]),
+    ("m2", [
+        ("Entrée gratuite le dimanche, tarif parfait.",
+         [("Entrée", "MUSEUM#PRICES", "positive", 0, 6)]),
+        ("Une collection de sculptures magnifique.",
+         [("collection", "COLLECTIONS#GENERAL", "positive", 4, 14)]),
+    ]),
+    ("m3", [
+        ("Le tarif réduit pour les étudiants est honnête.",
+         [("tarif", "MUSEUM#PRICES", "positive", 3, 8)]),
+        ("Les œuvres et les tableaux exposés déçoivent.",
+         [("œuvres", "COLLECTIONS#GENERAL", "negative", 4, 10)]),
+    ]),
+    ("m4", [
+        ("Quinze euros l'entrée, un tarif excessif.",
+         [("tarif", "MUSEUM#PRICES", "negative", 25, 30)]),
+        ("La collection de tableaux anciens est riche.",
+         [("collection", "COLLECTIONS#GENERAL", "positive", 3, 13)]),
+    ]),
+]  # fmt: skip
+
+
+def test_supervised_learns_categories_the_taxonomy_does_not_know(tmp_path: Path) -> None:
+    train = _xml(tmp_path / "train.xml", MUSEUM[:3])
+    gold = _xml(tmp_path / "gold.xml", MUSEUM[3:])
+    result = CliRunner().invoke(
+        main, ["evaluate", "absa", "--gold", str(gold), "--train", str(train)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["learned_categories"] == ["COLLECTIONS#GENERAL", "MUSEUM#PRICES"]
+    assert report["slot1"]["correct_pairs"] == 2
+    assert report["slot1"]["f1"] == 100.0
