@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CallbacksConfig(AppConfig):
+    name = "pouls.callbacks"
+    label = "callbacks"
+    verbose_name = "Rappels clients"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from pouls.annotations.signals import annotated
+        from pouls.callbacks.actions import queue_after_annotation
+
+        # Passives enter the queue only once their text's sentiment is known.
+        annotated.connect(queue_after_annotation, dispatch_uid="callbacks-queue")
