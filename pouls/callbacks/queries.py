@@ -73,7 +73,9 @@ def get_figures(user: Any, perimeter_ids: list[int], since: dt.datetime) -> Call
     rows = list(
         Callback.objects.for_user(user)
         .filter(perimeter_id__in=perimeter_ids, created_at__gte=since)
-        .values_list("created_at", "due_at", "closed_at", "outcome", "feedback__customer_ref")
+        .values_list(
+            "created_at", "due_at", "closed_at", "outcome", "feedback__customer_ref", "feedback_id"
+        )
     )
     judged = [r for r in rows if r[2] is not None or r[1] <= now]
     in_time = sum(1 for r in judged if r[2] is not None and r[2] <= r[1])
@@ -100,19 +102,21 @@ def _later_scores(user: Any, rows: list[tuple[Any, ...]]) -> tuple[list[int], li
     refs = {r[4] for r in rows if r[4]}
     if not refs:
         return [], []
-    later: dict[str, list[tuple[dt.datetime, int]]] = {}
+    later: dict[str, list[tuple[dt.datetime, int, int]]] = {}
     answers = (
         Feedback.objects.for_user(user)
         .filter(customer_ref__in=refs, nps__isnull=False, received_at__gte=min(r[0] for r in rows))
         .order_by("received_at")
-        .values_list("customer_ref", "received_at", "nps")
+        .values_list("customer_ref", "received_at", "nps", "pk")
     )
-    for ref, received_at, nps in answers:
-        later.setdefault(ref, []).append((received_at, nps))
+    for ref, received_at, nps, pk in answers:
+        later.setdefault(ref, []).append((received_at, nps, pk))
     called: list[int] = []
     not_called: list[int] = []
-    for created_at, _due, _closed, outcome, ref in rows:
-        score = next((nps for when, nps in later.get(ref, ()) if when > created_at), None)
+    for created_at, _due, _closed, outcome, ref, own in rows:
+        score = next(
+            (nps for when, nps, pk in later.get(ref, ()) if when > created_at and pk != own), None
+        )
         if score is not None:
             (called if outcome in SPOKEN else not_called).append(score)
     return called, not_called
