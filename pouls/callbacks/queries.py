@@ -110,7 +110,8 @@ def _later_scores(user: Any, rows: list[tuple[Any, ...]]) -> tuple[list[int], li
         .values_list("customer_ref", "received_at", "nps", "pk")
     )
     for ref, received_at, nps, pk in answers:
-        later.setdefault(ref, []).append((received_at, nps, pk))
+        if nps is not None:  # filtered out above; narrows the type
+            later.setdefault(ref, []).append((received_at, nps, pk))
     called: list[int] = []
     not_called: list[int] = []
     for created_at, _due, _closed, outcome, ref, own in rows:

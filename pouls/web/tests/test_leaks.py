@@ -253,5 +253,5 @@ def test_bob_lists_only_his_surveys_and_callbacks(client: Client, world: Persona
     client.force_login(world.bob)
     body = client.get(reverse("surveys-survey-list")).content.decode()
     assert "Enquête Lille" in body and "Marseille" not in body
-    body = client.get(reverse("callbacks-callback-queue", args=[world.lille.code])).content
-    assert b"Lille : vendeuse" in body and b"Marseille" not in body
+    queue = client.get(reverse("callbacks-callback-queue", args=[world.lille.code])).content
+    assert b"Lille : vendeuse" in queue and b"Marseille" not in queue
