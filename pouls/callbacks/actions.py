@@ -24,6 +24,10 @@ from pouls.org.models import Grant, Perimeter
 logger = logging.getLogger(__name__)
 
 REMIND_EVERY = dt.timedelta(hours=24)
+# Older feedback (a year of history imported at once) does not enter the queue: calling a
+# customer back about a visit of months ago does not close a loop, and would bury the
+# recent ones.
+MAX_AGE = dt.timedelta(days=14)
 
 
 def sla() -> dt.timedelta:
@@ -32,11 +36,11 @@ def sla() -> dt.timedelta:
 
 def _eligible(feedback_ids: Sequence[int]) -> Iterable[Feedback]:
     """Consenting detractors (0-6), and consenting passives (7-8) whose text the analysis
-    found negative, that are not queued yet (trusted context: no user scope)."""
+    found negative, received in the last ``MAX_AGE`` and not queued yet (trusted context)."""
     rule = Q(nps__lte=6) | Q(nps__in=[7, 8], annotation__sentiment_label=Polarity.NEGATIVE.value)
     return (
         Feedback.objects.filter(pk__in=list(feedback_ids), callback_consent=True)
-        .filter(rule)
+        .filter(rule, received_at__gte=timezone.now() - MAX_AGE)
         .filter(callback__isnull=True)
         .only("pk", "perimeter_id", "person_id", "nps", "received_at")
     )

@@ -53,6 +53,13 @@ def test_consenting_detractors_enter_the_queue_of_their_store(personas: Personas
     assert callback.due_at - callback.created_at == dt.timedelta(hours=48)
 
 
+def test_old_feedback_does_not_enter_the_queue(personas: Personas) -> None:
+    old = _answer(personas, 1, received_at=timezone.now() - dt.timedelta(days=15))
+    recent = _answer(personas, 1, received_at=timezone.now() - dt.timedelta(days=13))
+    assert do_queue_callbacks([old.pk, recent.pk]) == 1
+    assert Callback.objects.get().feedback == recent
+
+
 def test_queueing_is_idempotent(personas: Personas) -> None:
     feedback = _answer(personas, 0)
     assert do_queue_callbacks([feedback.pk]) == 1

@@ -18,6 +18,7 @@ from django.utils import timezone
 from pouls.callbacks.models import Callback, CallLog
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.org.models import Person
+from pouls.surveys.forms import new_nonce
 from pouls.surveys.models import Invitation
 from pouls.testing import (
     Personas,
@@ -202,3 +203,20 @@ def test_overdue_callbacks_are_reminded_once_a_day(world: World) -> None:
         assert "06 11" not in mail.outbox[0].body and "Personne pour" not in mail.outbox[0].body
         call_command("remind_callbacks")
         assert len(mail.outbox) == 2
+
+
+def test_the_follow_up_answer_counts_as_the_customers_later_nps(
+    client: Client, world: World
+) -> None:
+    make_survey(perimeter=world.p.lille)
+    client.force_login(world.sam)
+    client.post(_detail(world.lille), {"issue": "resolved", "suivi": "on"})
+    invitation = Invitation.objects.get()
+    customer = Client()
+    url = reverse("surveys-answer-form", args=[invitation.link.token])
+    data = {"jeton": new_nonce(), "note": "9", "invitation": invitation.token}
+    assert customer.post(url, data).status_code == 302
+    assert Feedback.objects.get(nps=9).customer_ref == "ref-lille"
+    response = client.get(reverse("callbacks-callback-figures", args=[world.p.lille.code]))
+    f = response.context["f"]
+    assert (f.nps_called.n, f.nps_called.nps, f.nps_not_called.n) == (1, 100.0, 0)
