@@ -140,7 +140,7 @@ class AnswerForm(forms.Form):
             signing.loads(nonce, salt=NONCE_SALT, max_age=NONCE_MAX_AGE)
         except signing.BadSignature:
             raise ValidationError(
-                _("Ce formulaire a expiré : merci de recharger la page puis de répondre.")
+                _("Ce formulaire avait expiré : vérifiez vos réponses et envoyez-les à nouveau.")
             ) from None
         return nonce
 

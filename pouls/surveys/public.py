@@ -48,6 +48,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             logger.info("survey honeypot filled: link=%s", link.code)
             return redirect("surveys-answer-thanks", token=link.token)
         return _store(request, link, form, invitation)
+    if "jeton" in form.errors:
+        # An expired form: a fresh nonce lets the customer send the same answers again.
+        form.data = form.data.copy()
+        form.data["jeton"] = new_nonce()
     return render(
         request,
         "surveys/answer.html",

@@ -123,7 +123,7 @@ def test_a_promoter_or_a_refusal_does_not_enter_the_queue(
         ({"rappel": "on", "contact": "x@"}, "pas une adresse e-mail valide"),
         ({"contact": "0612345678"}, "Cochez cette case"),
         ({"pourquoi": "a" * 4001}, "Au plus 4000 caractères"),
-        ({"jeton": "forged"}, "Ce formulaire a expiré"),
+        ({"jeton": "forged"}, "Ce formulaire avait expiré"),
     ],
 )
 def test_bad_input_gets_a_french_message_and_stores_nothing(
@@ -169,3 +169,16 @@ def test_an_invitation_allows_one_answer(client: Client, personas: Personas) -> 
     assert again.status_code == 410 and "déjà répondu" in again.content.decode()
     assert client.get(f"{url}?i=inconnue").status_code == 404
     assert Feedback.objects.count() == 1
+
+
+def test_an_expired_form_can_be_sent_again(
+    client: Client, survey: Survey, personas: Personas
+) -> None:
+    link = _store_link(survey, personas)
+    url = reverse("surveys-answer-form", args=[link.token])
+    refused = client.post(url, {"jeton": "périmé", "note": "6", "pourquoi": "Lent."})
+    assert refused.status_code == 400
+    fresh = re.search(r'name="jeton" value="([^"]+)"', refused.content.decode())
+    assert fresh is not None and fresh.group(1) != "périmé"
+    again = client.post(url, {"jeton": fresh.group(1), "note": "6", "pourquoi": "Lent."})
+    assert again.status_code == 302 and Feedback.objects.get().text == "Lent."
