@@ -74,6 +74,18 @@ def queue_after_annotation(sender: Any, feedback_ids: Sequence[int], **kwargs: A
     do_queue_callbacks(feedback_ids)
 
 
+def queue_after_analysis(sender: Any, **kwargs: Any) -> None:
+    """Receiver of ``annotations.signals.analysis_finished`` (after every import): imported
+    detractors without a text are never annotated, so the recent ones are swept here."""
+    recent = Feedback.objects.filter(
+        received_at__gte=timezone.now() - MAX_AGE,
+        callback_consent=True,
+        nps__lte=6,
+        callback__isnull=True,
+    ).values_list("pk", flat=True)
+    do_queue_callbacks(list(recent))
+
+
 def can_log(user: Any, callback: Callback) -> bool:
     """The seller assigned, or anyone with change rights on the callback's perimeter."""
     assignee = callback.assignee

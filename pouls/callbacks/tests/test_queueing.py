@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from pouls.annotations.models import Annotation
-from pouls.annotations.signals import annotated
+from pouls.annotations.signals import analysis_finished, annotated
 from pouls.callbacks.actions import do_queue_callbacks
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
@@ -22,8 +22,8 @@ from pouls.testing import Personas, make_feedback, make_person
 
 
 def _answer(personas: Personas, nps: int, *, consent: bool = True, **kw: object) -> Feedback:
-    text = "Attente trop longue."
-    feedback = make_feedback(perimeter=personas.lille, nps=nps, text=text, **kw)  # type: ignore[arg-type]
+    kw.setdefault("text", "Attente trop longue.")
+    feedback = make_feedback(perimeter=personas.lille, nps=nps, **kw)  # type: ignore[arg-type]
     Feedback.objects.filter(pk=feedback.pk).update(callback_consent=consent)
     return feedback
 
@@ -51,6 +51,17 @@ def test_consenting_detractors_enter_the_queue_of_their_store(personas: Personas
     assert callback.feedback == queued and callback.assignee == seller
     assert callback.perimeter == personas.lille
     assert callback.due_at - callback.created_at == dt.timedelta(hours=48)
+
+
+def test_imported_detractors_without_text_are_swept_after_the_analysis(
+    personas: Personas,
+) -> None:
+    silent = _answer(personas, 4, text="")
+    _answer(personas, 4, text="", received_at=timezone.now() - dt.timedelta(days=30))
+    analysis_finished.send(sender=Annotation)
+    assert Callback.objects.get().feedback == silent
+    analysis_finished.send(sender=Annotation)
+    assert Callback.objects.count() == 1
 
 
 def test_old_feedback_does_not_enter_the_queue(personas: Personas) -> None:
