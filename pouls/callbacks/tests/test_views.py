@@ -230,3 +230,9 @@ def test_the_follow_up_answer_counts_as_the_customers_later_nps(
     response = client.get(reverse("callbacks-callback-figures", args=[world.p.lille.code]))
     f = response.context["f"]
     assert (f.nps_called.n, f.nps_called.nps, f.nps_not_called.n) == (1, 100.0, 0)
+
+
+def test_the_feedback_page_links_to_its_callback(client: Client, world: World) -> None:
+    client.force_login(world.p.bob)
+    url = reverse("web-feedback-detail", args=[world.lille.feedback.code])
+    assert _detail(world.lille) in client.get(url).content.decode()
