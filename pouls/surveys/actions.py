@@ -64,6 +64,18 @@ def do_create_links(survey: Survey) -> int:
     return len(links)
 
 
+def do_manage_survey(user: Any, survey: Survey, action: str) -> int:
+    """Close or reopen a survey, or give links to stores and sellers added since (admin
+    role on its perimeter); returns the number of links created."""
+    with transaction.atomic():
+        _check_admin(user, survey.perimeter_id)
+        if action == "liens":
+            return do_create_links(survey)
+        survey.is_open = action == "rouvrir"
+        survey.save(update_fields=["is_open"])
+        return 0
+
+
 def do_create_invitations(user: Any, link: SurveyLink, count: int) -> list[Invitation]:
     """``count`` single-use invitations on ``link`` (admin role on its perimeter)."""
     with transaction.atomic():

@@ -48,6 +48,22 @@ class SurveyForm(forms.ModelForm[Survey]):
         )
 
 
+class ManageForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("fermer", _("Fermer l’enquête")),
+            ("rouvrir", _("Rouvrir l’enquête")),
+            ("liens", _("Créer les liens des nouveaux magasins et vendeurs")),
+        ],
+        error_messages={
+            "required": _("Choisissez une action : fermer, rouvrir ou créer les liens."),
+            "invalid_choice": _(
+                "« %(value)s » n’est pas une action connue : fermer, rouvrir ou liens."
+            ),
+        },
+    )
+
+
 class InvitationsForm(forms.Form):
     nombre = forms.IntegerField(
         label=_("Nombre d’invitations"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("enquetes/", views.survey_list, name="surveys-survey-list"),
     path("enquetes/nouvelle/", views.survey_new, name="surveys-survey-new"),
     path("enquetes/<uuid:code>/", views.survey_detail, name="surveys-survey-detail"),
+    path("enquetes/<uuid:code>/gerer/", views.survey_manage, name="surveys-survey-manage"),
     path(
         "enquetes/lien/<uuid:code>/qr.png",
         views.link_qr,

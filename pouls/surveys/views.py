@@ -6,17 +6,19 @@ import csv
 import io
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404
 from pouls.org.models import Perimeter
-from pouls.surveys.actions import do_create_invitations, do_create_survey
-from pouls.surveys.forms import InvitationsForm, SurveyForm
+from pouls.surveys.actions import do_create_invitations, do_create_survey, do_manage_survey
+from pouls.surveys.forms import InvitationsForm, ManageForm, SurveyForm
 from pouls.surveys.models import Survey, SurveyLink
 from pouls.surveys.queries import list_links, list_surveys
 
@@ -46,8 +48,30 @@ def survey_detail(request: AuthedRequest, code: str) -> HttpResponse:
     links = list(list_links(request.user, survey))
     for link in links:
         link.public_url = public_url(request, link)  # type: ignore[attr-defined]
-    context = {"survey": survey, "links": links, "invitations_form": InvitationsForm()}
+    context = {
+        "survey": survey,
+        "links": links,
+        "invitations_form": InvitationsForm(),
+        "can_manage": Perimeter.objects.for_user(request.user, "admin")
+        .filter(pk=survey.perimeter_id)
+        .exists(),
+    }
     return render(request, "surveys/survey_detail.html", context)
+
+
+@login_required
+@require_POST
+def survey_manage(request: AuthedRequest, code: str) -> HttpResponse:
+    survey = get_for_user_or_404(Survey, request.user, code, "admin")
+    form = ManageForm(request.POST)
+    if not form.is_valid():
+        # Plain text: the message quotes what was posted.
+        message = " ".join(form.errors["action"])
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    created = do_manage_survey(request.user, survey, form.cleaned_data["action"])
+    if form.cleaned_data["action"] == "liens":
+        messages.success(request, _("Liens créés : %(n)d.") % {"n": created})
+    return redirect("surveys-survey-detail", code=survey.code)
 
 
 def public_url(request: AuthedRequest, link: SurveyLink) -> str:

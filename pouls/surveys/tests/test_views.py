@@ -131,3 +131,29 @@ def test_the_survey_list_costs_the_same_queries_for_more_rows(
     with django_assert_max_num_queries(8):
         client.get(reverse("surveys-survey-detail", args=[survey.code]))
     assert SurveyLink.objects.count() == 6
+
+
+def test_an_admin_closes_reopens_and_adds_links(client: Client, personas: Personas) -> None:
+    survey = make_survey(perimeter=personas.lille)
+    url = reverse("surveys-survey-manage", args=[survey.code])
+    client.force_login(personas.alice)
+    assert client.post(url, {"action": "fermer"}).status_code == 302
+    public = reverse("surveys-answer-form", args=[survey.links.get().token])
+    assert Client().get(public).status_code == 404
+    client.post(url, {"action": "rouvrir"})
+    assert Client().get(public).status_code == 200
+    make_person(perimeter=personas.lille, first_name="Noé", last_name="Blanc")
+    response = client.post(url, {"action": "liens"}, follow=True)
+    assert "Liens créés : 1." in response.content.decode() and survey.links.count() == 2
+    bad = client.post(url, {"action": "effacer"})
+    assert bad.status_code == 400 and "n’est pas une action connue" in bad.content.decode()
+    assert bad["Content-Type"].startswith("text/plain")  # echoes the input: never as HTML
+
+
+def test_bob_cannot_manage_a_survey(client: Client, personas: Personas) -> None:
+    survey = make_survey(perimeter=personas.lille)
+    client.force_login(personas.bob)
+    url = reverse("surveys-survey-manage", args=[survey.code])
+    assert client.post(url, {"action": "fermer"}).status_code == 403
+    survey.refresh_from_db()
+    assert survey.is_open

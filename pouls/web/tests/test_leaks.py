@@ -74,6 +74,7 @@ REGISTRY: dict[str, Spec] = {
     "surveys-survey-list": Spec(None),
     "surveys-survey-new": Spec(None, "alice"),
     "surveys-survey-detail": Spec(_survey),
+    "surveys-survey-manage": Spec(_survey, "alice", "post", {"action": "liens"}),
     "surveys-link-qr-png": Spec(_link),
     "surveys-link-qr-svg": Spec(_link),
     "surveys-link-invitations": Spec(_link, "alice", "post", {"nombre": "2"}),
