@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from pouls.surveys.models import Invitation, Survey, SurveyLink
 
 
+def visible_surveys(user: Any) -> QuerySet[Survey]:
+    """Surveys whose perimeter the user may see, or with a link in the user's scope: a store
+    manager reaches the QR codes of the store in a survey run by the group (and only them:
+    ``list_links`` is scoped too)."""
+    own = Survey.objects.for_user(user).values("pk")
+    linked = SurveyLink.objects.for_user(user).values("survey_id")
+    return Survey.objects.filter(Q(pk__in=own) | Q(pk__in=linked))
+
+
+def get_survey_for_user_or_404(user: Any, code: str) -> Survey:
+    survey = visible_surveys(user).select_related("perimeter").filter(code=code).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
 def list_surveys(user: Any) -> QuerySet[Survey]:
     return (
-        Survey.objects.for_user(user)
+        visible_surveys(user)
         .select_related("perimeter")
         .annotate(link_count=Count("links"))
         .order_by("-created_at")

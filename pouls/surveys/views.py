@@ -20,7 +20,7 @@ from pouls.org.models import Perimeter
 from pouls.surveys.actions import do_create_invitations, do_create_survey, do_manage_survey
 from pouls.surveys.forms import InvitationsForm, ManageForm, SurveyForm
 from pouls.surveys.models import Survey, SurveyLink
-from pouls.surveys.queries import list_links, list_surveys
+from pouls.surveys.queries import get_survey_for_user_or_404, list_links, list_surveys
 
 
 @login_required
@@ -44,7 +44,7 @@ def survey_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def survey_detail(request: AuthedRequest, code: str) -> HttpResponse:
-    survey = get_for_user_or_404(Survey, request.user, code)
+    survey = get_survey_for_user_or_404(request.user, code)
     links = list(list_links(request.user, survey))
     for link in links:
         link.public_url = public_url(request, link)  # type: ignore[attr-defined]

@@ -157,3 +157,17 @@ def test_bob_cannot_manage_a_survey(client: Client, personas: Personas) -> None:
     assert client.post(url, {"action": "fermer"}).status_code == 403
     survey.refresh_from_db()
     assert survey.is_open
+
+
+def test_a_store_viewer_reaches_his_stores_links_of_a_group_survey(
+    client: Client, personas: Personas
+) -> None:
+    survey = make_survey(perimeter=personas.group, title="Enquête groupe")
+    client.force_login(personas.bob)
+    assert "Enquête groupe" in client.get(reverse("surveys-survey-list")).content.decode()
+    body = client.get(reverse("surveys-survey-detail", args=[survey.code])).content.decode()
+    shown = {link.perimeter.name for link in survey.links.all() if str(link.code) in body}
+    assert shown == {"Site Lille"}
+    assert "Fermer l’enquête" not in body
+    client.force_login(personas.charlie)
+    assert client.get(reverse("surveys-survey-detail", args=[survey.code])).status_code == 404
