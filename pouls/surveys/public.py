@@ -50,8 +50,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         return _store(request, link, form, invitation)
     if "jeton" in form.errors:
         # An expired form: a fresh nonce lets the customer send the same answers again.
-        form.data = form.data.copy()
-        form.data["jeton"] = new_nonce()
+        data = request.POST.copy()
+        data["jeton"] = new_nonce()
+        form.data = data
     return render(
         request,
         "surveys/answer.html",

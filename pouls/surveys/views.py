@@ -66,7 +66,7 @@ def survey_manage(request: AuthedRequest, code: str) -> HttpResponse:
     form = ManageForm(request.POST)
     if not form.is_valid():
         # Plain text: the message quotes what was posted.
-        message = " ".join(form.errors["action"])
+        message = " ".join(str(error) for error in form.errors["action"])
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     created = do_manage_survey(request.user, survey, form.cleaned_data["action"])
     if form.cleaned_data["action"] == "liens":
