@@ -134,6 +134,7 @@ def test_bob_reads_but_cannot_log(client: Client, world: World) -> None:
     client.force_login(world.p.bob)
     page = client.get(_detail(world.lille))
     assert page.status_code == 200 and "Enregistrer un appel" not in page.content.decode()
+    assert 'id="read-only"' in page.content.decode()
     assert client.post(_detail(world.lille), {"issue": "reached"}).status_code == 403
     assert not CallLog.objects.exists()
 
