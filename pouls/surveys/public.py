@@ -44,7 +44,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     form = AnswerForm(request.POST or None, initial=initial, survey=link.survey)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("site_web"):
-            # A robot filled the hidden field: thank it and store nothing (logged, counted).
+            # A robot filled the hidden field: thank it and store nothing (logged).
             logger.info("survey honeypot filled: link=%s", link.code)
             return redirect("surveys-answer-thanks", token=link.token)
         return _store(request, link, form, invitation)

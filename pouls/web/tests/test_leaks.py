@@ -256,3 +256,27 @@ def test_bob_lists_only_his_surveys_and_callbacks(client: Client, world: Persona
     assert "Enquête Lille" in body and "Marseille" not in body
     queue = client.get(reverse("callbacks-callback-queue", args=[world.lille.code])).content
     assert b"Lille : vendeuse" in queue and b"Marseille" not in queue
+
+
+# The survey form is public (customers have no account): its token is the capability.
+PUBLIC = {"surveys-answer-form", "surveys-answer-thanks"}
+
+
+def test_every_public_view_is_covered() -> None:
+    from pouls.surveys.public_urls import urlpatterns as public
+
+    assert _names(public) == PUBLIC, "cover new public views in the tests below"
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_views_show_nothing_of_the_perimeter(
+    client: Client, world: Personas, name: str
+) -> None:
+    link = SurveyLink.objects.get(perimeter=world.lille)
+    body = client.get(reverse(name, args=[link.token])).content.decode()
+    assert "Site Lille" in body  # the store's name, and nothing else of it
+    for secret in ("Lille : vendeuse", "Marseille", "ligne-lille", "Région Nord"):
+        assert secret not in body
+    assert client.get(reverse(name, args=["inconnu"])).status_code == 404
+    Survey.objects.filter(pk=link.survey_id).update(is_open=False)
+    assert client.get(reverse(name, args=[link.token])).status_code == 404
