@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "pouls.annotations",
     "pouls.rollups",
     "pouls.watch",
+    "pouls.surveys",
+    "pouls.callbacks",
     "pouls.web",
 ]
 
@@ -177,6 +179,13 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 # Uploads above this size are refused (imports of bigger files go through the CLI).
 POULS_MAX_UPLOAD_MB = env_int("POULS_MAX_UPLOAD_MB", 200, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Closed loop: hours within which a detractor who consented should be called back.
+POULS_CALLBACK_SLA_HOURS = env_int("POULS_CALLBACK_SLA_HOURS", 48, minimum=1)
+# Public survey forms: answers accepted per hour from one IP address and on one link
+# (Django's cache holds the counters; use a shared cache when several processes serve).
+POULS_SURVEY_POSTS_PER_IP = env_int("POULS_SURVEY_POSTS_PER_IP", 10, minimum=1)
+POULS_SURVEY_POSTS_PER_LINK = env_int("POULS_SURVEY_POSTS_PER_LINK", 300, minimum=1)
 
 EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

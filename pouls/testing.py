@@ -15,8 +15,10 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from pouls.activity.models import ActivityFact, SalesFact
+from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
 from pouls.org.models import Grant, Perimeter, Person
+from pouls.surveys.models import Survey
 
 PASSWORD = "pouls-test-mdp"
 FIXED_NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
@@ -158,3 +160,38 @@ def refresh_rollups() -> None:
     from pouls.rollups.fill import refresh
 
     refresh()
+
+
+def make_survey(
+    *,
+    perimeter: Perimeter,
+    title: str = "Votre visite",
+    ask_csat: bool = False,
+    ask_ces: bool = False,
+    use_invitations: bool = False,
+) -> Survey:
+    """A survey with its links (one per store and seller under ``perimeter``)."""
+    from pouls.surveys.actions import do_create_links
+
+    survey = Survey.objects.create(
+        perimeter=perimeter,
+        title=title,
+        question="Recommanderiez-vous ce magasin à un proche ?",
+        ask_csat=ask_csat,
+        ask_ces=ask_ces,
+        use_invitations=use_invitations,
+    )
+    do_create_links(survey)
+    return survey
+
+
+def make_callback(*, feedback: Feedback, created_at: dt.datetime | None = None) -> Callback:
+    created = created_at or timezone.now()
+    return Callback.objects.create(
+        feedback=feedback,
+        perimeter=feedback.perimeter,
+        assignee=feedback.person,
+        reason=Callback.Reason.DETRACTOR,
+        created_at=created,
+        due_at=created + dt.timedelta(hours=48),
+    )

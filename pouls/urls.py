@@ -12,5 +12,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Public survey forms (customers have no account).
+    path("", include("pouls.surveys.public_urls")),
     path("", include("pouls.web.urls")),
 ]

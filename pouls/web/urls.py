@@ -13,6 +13,8 @@ urlpatterns = [
     path("p/<uuid:code>/verbatims/", views.verbatim_list, name="web-verbatim-list"),
     path("verbatim/<uuid:code>/", views.feedback_detail, name="web-feedback-detail"),
     path("", include("pouls.web.insights_urls")),
+    path("", include("pouls.surveys.urls")),
+    path("", include("pouls.callbacks.urls")),
     path(
         "p/<uuid:code>/export.csv",
         imports.feedback_export,

@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -379,6 +379,28 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
     if summary.accepted:
         _request_analysis()
     return summary
+
+
+def store_answer(feedback: Feedback, *, key: str, contact: str = "") -> Feedback | None:
+    """Store one answer given outside a file (a survey form) through the steps of an import:
+    pseudonymise its text, drop it when ``key`` was already stored (a duplicate), store it
+    and its contact details apart, and queue the analysis. Returns the stored row, or None
+    for a duplicate (also when a concurrent request stored the same key first)."""
+    feedback.source_id = key[:200]
+    feedback.text = privacy.pseudonymise([feedback.text])[0] if feedback.text else ""
+    candidate = _Candidate(RawRow(1, {}), feedback, feedback.source_id, contact)
+    try:
+        with transaction.atomic():
+            if not _drop_duplicates([candidate], set(), Summary()):
+                return None
+            insert_feedback([feedback])
+            feedback.pk = Feedback.objects.values_list("pk", flat=True).get(code=feedback.code)
+            feedback._state.adding = False
+            _store_contacts([candidate])
+    except IntegrityError:
+        return None
+    _request_analysis()
+    return feedback
 
 
 def _request_analysis() -> None:

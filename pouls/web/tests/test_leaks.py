@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
+from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
 from pouls.org.models import Perimeter
-from pouls.testing import Personas, make_feedback, refresh_rollups
+from pouls.surveys.models import Survey, SurveyLink
+from pouls.testing import Personas, make_callback, make_feedback, make_survey, refresh_rollups
 from pouls.web.urls import urlpatterns
 
-Target = Perimeter | Feedback | Import
+Target = Perimeter | Feedback | Import | Survey | SurveyLink | Callback
 
 
 def _perimeter(p: Personas, own: bool) -> Target:
@@ -29,11 +31,24 @@ def _import(p: Personas, own: bool) -> Target:
     return Import.objects.get(perimeter=p.lille if own else p.marseille)
 
 
+def _survey(p: Personas, own: bool) -> Target:
+    return Survey.objects.get(perimeter=p.lille if own else p.marseille)
+
+
+def _link(p: Personas, own: bool) -> Target:
+    return SurveyLink.objects.get(perimeter=p.lille if own else p.marseille)
+
+
+def _callback(p: Personas, own: bool) -> Target:
+    return Callback.objects.get(perimeter=p.lille if own else p.marseille)
+
+
 @dataclass(frozen=True)
 class Spec:
     build: Callable[[Personas, bool], Target] | None  # None: a view without a code
     insider: str = "bob"  # a persona entitled to the "own" target
     method: str = "get"
+    data: dict[str, str] = field(default_factory=lambda: {"mapping": ""})  # what a post sends
 
 
 # URL name -> how to reach it. Import views need the analyst role: carol is the insider.
@@ -56,6 +71,16 @@ REGISTRY: dict[str, Spec] = {
     "web-quarantine-export": Spec(_import, "carol"),
     "web-insights-drivers": Spec(_perimeter),
     "web-insights-activity": Spec(_perimeter),
+    "surveys-survey-list": Spec(None),
+    "surveys-survey-new": Spec(None, "alice"),
+    "surveys-survey-detail": Spec(_survey),
+    "surveys-survey-manage": Spec(_survey, "alice", "post", {"action": "liens"}),
+    "surveys-link-qr-png": Spec(_link),
+    "surveys-link-qr-svg": Spec(_link),
+    "surveys-link-invitations": Spec(_link, "alice", "post", {"nombre": "2"}),
+    "callbacks-callback-queue": Spec(_perimeter),
+    "callbacks-callback-figures": Spec(_perimeter),
+    "callbacks-callback-detail": Spec(_callback),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
@@ -80,6 +105,10 @@ def world(personas: Personas) -> Personas:
         QuarantinedRow.objects.create(
             batch=batch, perimeter=perimeter, row_number=2, raw={"Magasin": secret}, reasons=[]
         )
+    for feedback in Feedback.objects.all():
+        make_callback(feedback=feedback)
+    make_survey(perimeter=personas.lille, title="Enquête Lille")
+    make_survey(perimeter=personas.marseille, title="Enquête Marseille")
     refresh_rollups()
     return personas
 
@@ -91,7 +120,7 @@ def _url(name: str, target: Target | None) -> str:
 def _call(client: Client, name: str, target: Target | None) -> int:
     spec = REGISTRY[name]
     url = _url(name, target)
-    response = client.post(url, {"mapping": ""}) if spec.method == "post" else client.get(url)
+    response = client.post(url, spec.data) if spec.method == "post" else client.get(url)
     return response.status_code
 
 
@@ -219,3 +248,35 @@ def test_a_viewer_cannot_export(client: Client, world: Personas) -> None:
     client.force_login(world.bob)
     response = client.get(reverse("web-feedback-export-csv", args=[world.lille.code]))
     assert response.status_code == 403
+
+
+def test_bob_lists_only_his_surveys_and_callbacks(client: Client, world: Personas) -> None:
+    client.force_login(world.bob)
+    body = client.get(reverse("surveys-survey-list")).content.decode()
+    assert "Enquête Lille" in body and "Marseille" not in body
+    queue = client.get(reverse("callbacks-callback-queue", args=[world.lille.code])).content
+    assert b"Lille : vendeuse" in queue and b"Marseille" not in queue
+
+
+# The survey form is public (customers have no account): its token is the capability.
+PUBLIC = {"surveys-answer-form", "surveys-answer-thanks"}
+
+
+def test_every_public_view_is_covered() -> None:
+    from pouls.surveys.public_urls import urlpatterns as public
+
+    assert _names(public) == PUBLIC, "cover new public views in the tests below"
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_views_show_nothing_of_the_perimeter(
+    client: Client, world: Personas, name: str
+) -> None:
+    link = SurveyLink.objects.get(perimeter=world.lille)
+    body = client.get(reverse(name, args=[link.token])).content.decode()
+    assert "Site Lille" in body  # the store's name, and nothing else of it
+    for secret in ("Lille : vendeuse", "Marseille", "ligne-lille", "Région Nord"):
+        assert secret not in body
+    assert client.get(reverse(name, args=["inconnu"])).status_code == 404
+    Survey.objects.filter(pk=link.survey_id).update(is_open=False)
+    assert client.get(reverse(name, args=[link.token])).status_code == 404

@@ -1,0 +1,179 @@
+"""Writes of the closed loop: who enters the callback queue, calls logged, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from pouls.annotations.models import Polarity
+from pouls.callbacks.models import CLOSING, Callback, CallLog
+from pouls.feedback import privacy
+from pouls.feedback.models import Feedback
+from pouls.org.models import Grant, Perimeter
+
+logger = logging.getLogger(__name__)
+
+REMIND_EVERY = dt.timedelta(hours=24)
+# Older feedback (a year of history imported at once) does not enter the queue: calling a
+# customer back about a visit of months ago does not close a loop, and would bury the
+# recent ones.
+MAX_AGE = dt.timedelta(days=14)
+
+
+def sla() -> dt.timedelta:
+    return dt.timedelta(hours=settings.POULS_CALLBACK_SLA_HOURS)
+
+
+def _eligible(feedback_ids: Sequence[int]) -> Iterable[Feedback]:
+    """Consenting detractors (0-6), and consenting passives (7-8) whose text the analysis
+    found negative, received in the last ``MAX_AGE`` and not queued yet (trusted context)."""
+    rule = Q(nps__lte=6) | Q(nps__in=[7, 8], annotation__sentiment_label=Polarity.NEGATIVE.value)
+    return (
+        Feedback.objects.filter(pk__in=list(feedback_ids), callback_consent=True)
+        .filter(rule, received_at__gte=timezone.now() - MAX_AGE)
+        .filter(callback__isnull=True)
+        .only("pk", "perimeter_id", "person_id", "nps", "received_at")
+    )
+
+
+def do_queue_callbacks(feedback_ids: Sequence[int]) -> int:
+    """Put the eligible feedback into their store's callback queue, assigned to the seller
+    involved when known. Idempotent: a feedback is queued once (unique constraint too)."""
+    now = timezone.now()
+    rows = [
+        Callback(
+            feedback_id=f.pk,
+            perimeter_id=f.perimeter_id,
+            assignee_id=f.person_id,
+            reason=Callback.Reason.DETRACTOR
+            if f.nps is not None and f.nps <= 6
+            else Callback.Reason.NEGATIVE_PASSIVE,
+            created_at=now,
+            due_at=now + sla(),
+        )
+        for f in _eligible(feedback_ids)
+    ]
+    Callback.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        logger.info("callbacks queued: %d", len(rows))
+    return len(rows)
+
+
+def queue_after_annotation(sender: Any, feedback_ids: Sequence[int], **kwargs: Any) -> None:
+    """Receiver of ``annotations.signals.annotated``: the sentiment is now known."""
+    do_queue_callbacks(feedback_ids)
+
+
+def queue_after_analysis(sender: Any, **kwargs: Any) -> None:
+    """Receiver of ``annotations.signals.analysis_finished`` (after every import): imported
+    detractors without a text are never annotated, so the recent ones are swept here."""
+    recent = Feedback.objects.filter(
+        received_at__gte=timezone.now() - MAX_AGE,
+        callback_consent=True,
+        nps__lte=6,
+        callback__isnull=True,
+    ).values_list("pk", flat=True)
+    do_queue_callbacks(list(recent))
+
+
+def can_log(user: Any, callback: Callback) -> bool:
+    """The seller assigned, or anyone with change rights on the callback's perimeter."""
+    assignee = callback.assignee
+    if assignee is not None and assignee.user_id is not None and assignee.user_id == user.pk:
+        return True
+    return Callback.objects.for_user(user, "change").filter(pk=callback.pk).exists()
+
+
+def do_log_call(user: Any, callback: Callback, *, outcome: str, note: str) -> CallLog:
+    """Log a call; a closing outcome closes the callback, « à rappeler » reopens it.
+
+    The caller has fetched ``callback`` through the view scope; the write right is checked
+    here (403 otherwise). The note is pseudonymised like any stored free text.
+    """
+    if not can_log(user, callback):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        log = CallLog.objects.create(
+            callback=callback,
+            perimeter_id=callback.perimeter_id,
+            author=user,
+            outcome=outcome,
+            note=privacy.pseudonymise([note.strip()])[0] if note.strip() else "",
+        )
+        callback.outcome = outcome
+        callback.closed_at = now if outcome in CLOSING else None
+        callback.save(update_fields=["outcome", "closed_at"])
+    return log
+
+
+def _recipients(callback: Callback, managers: dict[int, set[str]]) -> set[str]:
+    assignee = callback.assignee
+    if assignee is not None and assignee.user is not None and assignee.user.email:
+        return {assignee.user.email}
+    return managers.get(callback.perimeter_id, set())
+
+
+def _managers_by_perimeter(perimeters: Iterable[Perimeter]) -> dict[int, set[str]]:
+    """E-mails of active users with change rights (analyst, admin) on each perimeter or an
+    ancestor: they handle callbacks no seller is assigned to."""
+    grants = list(
+        Grant.objects.filter(role__in=["analyst", "admin"], user__is_active=True)
+        .exclude(user__email="")
+        .values_list("perimeter__path", "user__email")
+    )
+    return {p.pk: {email for path, email in grants if p.path.startswith(path)} for p in perimeters}
+
+
+def do_remind_overdue(now: dt.datetime | None = None) -> int:
+    """E-mail each person responsible for overdue open callbacks once a day; returns the
+    number of e-mails sent. The e-mail holds no contact details nor verbatim: only how many
+    and a link to each callback page (the reader's scope applies there)."""
+    now = now or timezone.now()
+    overdue = list(
+        Callback.objects.filter(closed_at__isnull=True, due_at__lt=now)
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMIND_EVERY))
+        .select_related("perimeter", "assignee__user")
+        .order_by("due_at")
+    )
+    managers = _managers_by_perimeter({c.perimeter for c in overdue})
+    by_recipient: dict[str, list[Callback]] = {}
+    for callback in overdue:
+        for email in _recipients(callback, managers):
+            by_recipient.setdefault(email, []).append(callback)
+    for email, callbacks in by_recipient.items():
+        body = render_to_string("callbacks/reminder.txt", {"callbacks": callbacks, "now": now})
+        subject = f"Pouls — {len(callbacks)} client(s) à rappeler en retard"
+        send_mail(subject, body, None, [email])
+    Callback.objects.filter(pk__in=[c.pk for c in overdue]).update(reminded_at=now)
+    logger.info("callback reminders: %d e-mails for %d callbacks", len(by_recipient), len(overdue))
+    return len(by_recipient)
+
+
+def do_create_followup(user: Any, callback: Callback) -> Any:
+    """A single-use invitation to the newest open survey of the callback's store, tied to
+    the callback (its answer carries the same customer reference); None without one."""
+    from pouls.surveys.models import Invitation, SurveyLink
+
+    if not can_log(user, callback):
+        raise PermissionDenied
+    link = (
+        SurveyLink.objects.filter(
+            perimeter_id=callback.perimeter_id, person__isnull=True, survey__is_open=True
+        )
+        .order_by("-survey__created_at")
+        .first()
+    )
+    if link is None:
+        return None
+    return Invitation.objects.create(link=link, perimeter_id=link.perimeter_id, callback=callback)

@@ -1,0 +1,104 @@
+"""Callback pages: a store's queue, one callback with its log form, the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pouls.callbacks.actions import can_log, do_create_followup, do_log_call
+from pouls.callbacks.forms import CallLogForm, PeriodForm
+from pouls.callbacks.models import Callback
+from pouls.callbacks.queries import (
+    get_contact,
+    get_figures,
+    list_logs,
+    list_queue,
+    list_recently_closed,
+)
+from pouls.lib.http import AuthedRequest
+from pouls.lib.scoping import get_for_user_or_404
+from pouls.org.models import Perimeter
+from pouls.org.queries import list_breadcrumb, list_subtree_ids
+
+
+@login_required
+@require_GET
+def callback_queue(request: AuthedRequest, code: str) -> HttpResponse:
+    perimeter = get_for_user_or_404(Perimeter, request.user, code)
+    ids = list_subtree_ids(request.user, perimeter)
+    context = {
+        "perimeter": perimeter,
+        "breadcrumb": list_breadcrumb(request.user, perimeter),
+        "queue": list(list_queue(request.user, ids)),
+        "closed": list_recently_closed(request.user, ids),
+        "now": timezone.now(),
+    }
+    return render(request, "callbacks/queue.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def callback_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    callback = get_for_user_or_404(Callback, request.user, code)
+    form = CallLogForm(request.POST or None)
+    if request.method == "POST":
+        if not can_log(request.user, callback):
+            return HttpResponse(_("Vous ne pouvez pas enregistrer d’appel ici."), status=403)
+        if form.is_valid():
+            return _log(request, callback, form)
+    context = {
+        "callback": callback,
+        "feedback": callback.feedback,
+        "breadcrumb": list_breadcrumb(request.user, callback.perimeter),
+        "logs": list_logs(request.user, callback),
+        "contact": get_contact(request.user, callback),
+        "can_log": can_log(request.user, callback),
+        "form": form,
+        "now": timezone.now(),
+    }
+    return render(request, "callbacks/detail.html", context, status=400 if form.is_bound else 200)
+
+
+def _log(request: AuthedRequest, callback: Callback, form: CallLogForm) -> HttpResponse:
+    data = form.cleaned_data
+    do_log_call(request.user, callback, outcome=data["issue"], note=data["note"])
+    messages.success(request, _("Appel enregistré."))
+    if data["suivi"]:
+        invitation = do_create_followup(request.user, callback)
+        if invitation is None:
+            messages.warning(
+                request, _("Aucune enquête ouverte pour ce magasin : pas de lien de suivi.")
+            )
+        else:
+            url = request.build_absolute_uri(
+                reverse("surveys-answer-form", args=[invitation.link.token])
+            )
+            messages.info(
+                request,
+                _("Lien de suivi à envoyer au client : %(url)s")
+                % {"url": f"{url}?i={invitation.token}"},
+            )
+    return redirect("callbacks-callback-detail", code=callback.code)
+
+
+@login_required
+@require_GET
+def callback_figures(request: AuthedRequest, code: str) -> HttpResponse:
+    perimeter = get_for_user_or_404(Perimeter, request.user, code)
+    form = PeriodForm(request.GET or None)
+    since = timezone.now() - dt.timedelta(days=form.days())
+    context = {
+        "perimeter": perimeter,
+        "breadcrumb": list_breadcrumb(request.user, perimeter),
+        "form": form,
+        "f": get_figures(request.user, list_subtree_ids(request.user, perimeter), since),
+    }
+    return render(request, "callbacks/figures.html", context)
