@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pouls.annotations",
     "pouls.rollups",
     "pouls.watch",
+    "pouls.briefings",
     "pouls.web",
 ]
 
@@ -178,6 +179,9 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 POULS_MAX_UPLOAD_MB = env_int("POULS_MAX_UPLOAD_MB", 200, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# « Mon pouls »: a seller's own NPS is shown from this many rated answers (else the team's).
+POULS_MIN_SELLER_ANSWERS = env_int("POULS_MIN_SELLER_ANSWERS", 30, minimum=1)
+
 EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {
@@ -185,4 +189,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("POULS_LOG_LEVEL", "INFO").upper()},
+    # WeasyPrint logs each layout step at INFO; only its warnings matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -1,0 +1,109 @@
+"""The briefing's content for a demo-like team: eight sections, figures equal to the
+dashboard's, only what the reader may see, and honest empty sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.utils import timezone
+
+from pouls.activity.queries import sales_and_activity
+from pouls.briefings.queries import SECTION_KEYS, build_snapshot, make_scope, period_end
+from pouls.briefings.tests.conftest import MARSEILLE_SECRET, NEUTRALITY, Team
+from pouls.rollups.queries import nps_counts, nps_of, weekly_trend
+from pouls.web.queries import get_dashboard
+
+
+def _sections(snapshot: dict) -> dict[str, dict]:
+    return {s["key"]: s for s in snapshot["sections"]}
+
+
+def test_the_briefing_has_all_eight_sections_in_order(team: Team) -> None:
+    snapshot = build_snapshot(team.p.carol, team.p.lille, "weekly", team.start)
+    assert [s["key"] for s in snapshot["sections"]] == list(SECTION_KEYS)
+    s = _sections(snapshot)
+    assert s["chiffres"]["empty"] is None and len(s["chiffres"]["indicators"]) >= 3
+    assert s["clients"]["shows_score"] and s["clients"]["nps"]["n"] == 40
+    kinds = [q["kind"] for q in s["verbatims"]["quotes"]]
+    assert kinds == ["praise", "pain", "surprise"]
+    assert len({q["code"] for q in s["verbatims"]["quotes"]}) == 3  # diverse: three texts
+    assert [c["code"] for c in s["rappels"]["calls"]] == [str(team.callback.code)]
+    assert "example.test" not in json.dumps(snapshot)  # contact details are never shown
+    assert s["signal"]["signal"]["theme"] == "delivery"
+    behaviours = s["comportements"]["behaviours"]
+    assert [b["id"] for b in behaviours] == ["neutralite"] and behaviours[0]["texts"] == 2
+    assert behaviours[0]["coaching"] and behaviours[0]["example"] in " ".join(NEUTRALITY)
+    assert "Livraison" in s["question"]["question"]  # drawn from the week's signal
+    assert s["engagements"]["empty"].startswith("Aucun engagement")
+    # Figures: 6 indicators; customers: score, trend?, themes, 3 quotes, 1 call, 1 signal, 1
+    assert snapshot["figures_points"] == len(s["chiffres"]["indicators"])
+    assert snapshot["customer_points"] >= 1 + 3 + 1 + 1 + 1
+    json.dumps(snapshot)  # storable as is
+
+
+def test_its_figures_equal_the_dashboards(team: Team) -> None:
+    user, lille = team.p.carol, team.p.lille
+    snapshot = build_snapshot(user, lille, "weekly", team.start)
+    s = _sections(snapshot)
+    end = period_end("weekly", team.start)
+    expected = nps_of(nps_counts(user, [lille.pk], team.start, end), lille.pk)
+    nps = s["clients"]["nps"]
+    assert (nps["n"], nps["nps"], nps["low"], nps["high"]) == (
+        expected.n,
+        expected.nps,
+        expected.low,
+        expected.high,
+    )
+    scope = make_scope(user, lille, "weekly", team.start)
+    indicators = sales_and_activity(user, scope.ids, team.start, end)
+    shown = {i["key"]: i for i in s["chiffres"]["indicators"]}
+    for indicator in indicators:
+        if indicator.key in shown:
+            assert shown[indicator.key]["value"] == float(indicator.value)
+            assert shown[indicator.key]["attainment"] == indicator.attainment
+    trend = [p for p in weekly_trend(user, lille.pk) if p.week < end]
+    assert [p["nps"] for p in s["clients"]["trend"]] == [p.result.nps for p in trend][-8:]
+    # The themes are the dashboard's own rows: same shares, same verdicts.
+    dashboard = get_dashboard(user, lille, timezone.now() - dt.timedelta(days=30))
+    by_theme = {t.theme: t for t in dashboard.themes}
+    for row in s["clients"]["themes_up"] + s["clients"]["themes_down"]:
+        assert row["now"] == by_theme[row["theme"]].now.share
+        assert row["difference"] == by_theme[row["theme"]].change.difference
+
+
+def test_a_store_reader_gets_nothing_from_another_store(team: Team) -> None:
+    snapshot = build_snapshot(team.p.bob, team.p.lille, "weekly", team.start)
+    text = json.dumps(snapshot, ensure_ascii=False)
+    assert MARSEILLE_SECRET not in text and "Marseille" not in text
+    assert "checkout_payment" not in text
+    revenue = _sections(snapshot)["chiffres"]["indicators"][0]
+    assert revenue["key"] == "revenue" and revenue["value"] == 7 * 1500
+
+
+def test_sections_without_data_say_why_in_french(team: Team) -> None:
+    snapshot = build_snapshot(team.p.carol, team.p.roubaix, "weekly", team.start)
+    s = _sections(snapshot)
+    for key in ("chiffres", "clients", "verbatims", "rappels", "signal", "comportements"):
+        assert s[key]["empty"], key
+        assert s[key]["points"] == 0
+    assert "Aucune réponse client" in s["clients"]["empty"]
+    assert s["question"]["question"].startswith("Quel client vous a marqué")
+    assert snapshot["figures_points"] == snapshot["customer_points"] == 0
+
+
+def test_hidden_sections_are_not_shown_and_count_no_point(team: Team) -> None:
+    hidden = ["clients", "verbatims", "rappels", "signal", "comportements"]
+    snapshot = build_snapshot(team.p.carol, team.p.lille, "weekly", team.start, hidden)
+    assert [s["key"] for s in snapshot["sections"]] == ["chiffres", "question", "engagements"]
+    assert snapshot["customer_points"] == 0 and snapshot["figures_points"] > 0
+    assert len(snapshot["hidden"]) == 5
+
+
+def test_a_daily_briefing_covers_one_day(team: Team) -> None:
+    day = team.start + dt.timedelta(days=1)
+    snapshot = build_snapshot(team.p.carol, team.p.lille, "daily", day)
+    s = _sections(snapshot)
+    assert snapshot["end"] == (day + dt.timedelta(days=1)).isoformat()
+    # 5 numbers-only answers on the second day: too few for a score, and it says so.
+    assert not s["clients"]["shows_score"] and "trop peu pour un score" in s["clients"]["empty"]
