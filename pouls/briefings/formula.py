@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -61,6 +62,13 @@ _FUNCTIONS: dict[str, Callable[..., float]] = {
 }
 
 
+def _decimal_comma_message() -> str:
+    return _(
+        "Utilisez le point comme séparateur décimal (0.02 et non 0,02) ; la virgule "
+        "sépare seulement les arguments d'une fonction."
+    )
+
+
 class FormulaError(ValueError):
     """The formula cannot be read or computed; the message is French, for the administrator."""
 
@@ -77,6 +85,8 @@ def parse_formula(text: str) -> ast.Expression:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
+        if re.search(r"\d,\d", text):
+            raise FormulaError(_decimal_comma_message()) from exc
         raise FormulaError(
             _(
                 "Formule illisible près du caractère %(col)s : vérifiez les parenthèses et "
@@ -85,12 +95,7 @@ def parse_formula(text: str) -> ast.Expression:
             % {"col": exc.offset or 0}
         ) from exc
     if isinstance(tree.body, ast.Tuple):
-        raise FormulaError(
-            _(
-                "Utilisez le point comme séparateur décimal (0.02 et non 0,02) ; la virgule "
-                "sépare seulement les arguments d'une fonction."
-            )
-        )
+        raise FormulaError(_decimal_comma_message())
     for node in ast.walk(tree):
         _check_node(node)
     return tree

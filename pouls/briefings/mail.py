@@ -15,7 +15,7 @@ from pouls.briefings.models import BriefingSchedule, Period
 from pouls.briefings.queries import default_start
 from pouls.briefings.render import render_markdown
 from pouls.org.models import Perimeter
-from pouls.watch.detection import week_start
+from pouls.rollups.fill import week_start
 
 logger = logging.getLogger(__name__)
 

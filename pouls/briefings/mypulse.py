@@ -25,8 +25,8 @@ from pouls.briefings.formula import FormulaError, evaluate_formula
 from pouls.briefings.models import CommissionRule
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter, Person
+from pouls.rollups.fill import week_start
 from pouls.rollups.queries import nps_counts, nps_of
-from pouls.watch.detection import week_start
 from pouls_analysis import NpsResult, nps_from_counts
 
 WINDOW_DAYS = 90
@@ -179,12 +179,12 @@ def _weekly(user: Any, person: Person, first: dt.date) -> dict[dt.date, dict[str
         row["appels"] += calls
         row["devis"] += quotes
     sales = SalesFact.objects.for_user(user).filter(person=person, date__gte=first)
-    for day, revenue, target, orders in sales.values_list(
+    for day, revenue, revenue_target, orders in sales.values_list(
         "date", "revenue", "revenue_target", "orders"
     ):
         row = weeks[week_start(day)]
         row["ca"] += float(revenue)
-        row["objectif_ca"] += float(target or 0)
+        row["objectif_ca"] += float(revenue_target or 0)
         row["commandes"] += orders
     return weeks
 

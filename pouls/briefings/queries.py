@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from pouls.briefings import sections
 from pouls.briefings.models import Briefing, Commitment, Period
 from pouls.org.models import Perimeter
-from pouls.watch.detection import week_start
+from pouls.rollups.fill import week_start
 
 SNAPSHOT_VERSION = 1
 # Section keys in presentation order, with their builder (7 and 8 are built last: the

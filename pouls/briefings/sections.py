@@ -232,7 +232,7 @@ def _verbatim_rows(scope: Scope, condition: Q, order: str) -> list[dict[str, Any
         .order_by(order, "pk")
         .values("code", "text", "nps", "received_at", "perimeter__name")
     )
-    return list(qs[:VERBATIM_POOL])
+    return [dict(row) for row in qs[:VERBATIM_POOL]]
 
 
 def verbatims(scope: Scope) -> Section:

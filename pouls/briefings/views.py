@@ -158,7 +158,9 @@ def commitment_update(request: AuthedRequest, code: str) -> HttpResponse:
     form = CommitmentStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse(
-            " ".join(form.errors["status"]), status=400, content_type="text/plain; charset=utf-8"
+            " ".join(str(e) for e in form.errors["status"]),
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
     actions.do_update_commitment(request.user, commitment, form.cleaned_data["status"])
     return redirect("briefings-briefing-detail", code=commitment.briefing.code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from pouls.rollups.queries import nps_counts, nps_of, weekly_trend
 from pouls.web.queries import get_dashboard
 
 
-def _sections(snapshot: dict) -> dict[str, dict]:
+def _sections(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["key"]: s for s in snapshot["sections"]}
 
 
