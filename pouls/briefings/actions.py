@@ -65,7 +65,8 @@ def do_add_commitment(
     user: Any, briefing: Briefing, *, text: str, owner: Person, due: dt.date
 ) -> Commitment:
     """Add one of the team's 1-3 commitments of this briefing."""
-    if Commitment.objects.filter(briefing=briefing).count() >= MAX_COMMITMENTS:
+    # The briefing was fetched through the writer's scope; its commitments share its perimeter.
+    if briefing.commitments.count() >= MAX_COMMITMENTS:
         raise ValidationError(
             _("Trois engagements au plus par point d'équipe : mieux vaut en tenir peu.")
         )

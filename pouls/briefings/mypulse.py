@@ -83,6 +83,8 @@ class MyPulse:
 
 
 def _person_of(user: Any) -> Person | None:
+    """The user's own seller record (their identity, not perimeter data: the data shown
+    afterwards is all read through ``for_user``)."""
     person = Person.objects.filter(user=user).select_related("perimeter").first()
     if person is None or person.kind == Person.Kind.MANAGER:
         return None
@@ -120,8 +122,11 @@ def get_my_pulse(user: Any, today: dt.date | None = None) -> MyPulse:
     return MyPulse(
         person,
         None,
+        # The seller's own field reports are not their customers' words.
         verbatims=list(
-            mine_qs.exclude(text="").select_related("perimeter").order_by("-received_at")[:8]
+            mine_qs.exclude(text="")
+            .exclude(source_kind=Feedback.SourceKind.FIELD_REPORT)
+            .order_by("-received_at")[:8]
         ),
         my_nps=my_nps,
         team_nps=team_nps,

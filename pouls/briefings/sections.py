@@ -474,25 +474,25 @@ def question(built: dict[str, Section]) -> Section:
             "Les clients parlent davantage de « %(theme)s » depuis le %(date)s. Qu'avez-vous "
             "vu ou entendu qui pourrait l'expliquer ?"
         ) % {"theme": sig["label"], "date": sig["first_seen"]}
-        source = _("le signal de la semaine")
+        source = _("Tirée du signal de la semaine.")
     elif shown_behaviours:
         text = BEHAVIOUR_QUESTIONS.get(shown_behaviours[0]["id"])
-        source = _("les comportements observés")
+        source = _("Tirée des comportements de service observés.")
     if text is None and pains:
         text = _(
             "Relisons la douleur de ce client : que faudrait-il pour qu'il nous recommande la "
             "prochaine fois ?"
         )
-        source = _("les verbatims")
+        source = _("Tirée de la douleur citée parmi les verbatims.")
     if text is None and up:
         text = _(
             "Le thème « %(theme)s » revient plus souvent : quelle histoire de client "
             "l'illustre le mieux ?"
         ) % {"theme": up[0]["label"]}
-        source = _("les thèmes en hausse")
+        source = _("Tirée des thèmes en hausse.")
     if text is None:
         text = _("Quel client vous a marqué cette semaine, et pourquoi ?")
-        source = _("question ouverte (peu de matière cette période)")
+        source = _("Question ouverte : peu de matière sur la période.")
     section = _section("question", _("La question à l'équipe"), "team", 0, None)
     section.update(question=text, source=source)
     return section
