@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pouls.briefings import sections
 from pouls.briefings.models import Briefing, Commitment, Period
@@ -31,14 +32,14 @@ SECTION_KEYS = (
     "engagements",
 )
 SECTION_TITLES = {
-    "chiffres": "1. Les chiffres",
-    "clients": "2. Les clients",
-    "verbatims": "3. Trois verbatims",
-    "rappels": "4. À rappeler",
-    "signal": "5. Le signal de la semaine",
-    "comportements": "6. Comportements de service observés",
-    "question": "7. La question à l'équipe",
-    "engagements": "8. Suivi des engagements",
+    "chiffres": gettext_lazy("1. Les chiffres"),
+    "clients": gettext_lazy("2. Les clients"),
+    "verbatims": gettext_lazy("3. Trois verbatims"),
+    "rappels": gettext_lazy("4. À rappeler"),
+    "signal": gettext_lazy("5. Le signal de la semaine"),
+    "comportements": gettext_lazy("6. Comportements de service observés"),
+    "question": gettext_lazy("7. La question à l'équipe"),
+    "engagements": gettext_lazy("8. Suivi des engagements"),
 }
 _BUILDERS: dict[str, Callable[[sections.Scope], sections.Section]] = {
     "chiffres": sections.figures,
@@ -89,7 +90,9 @@ def build_snapshot(
     built = {key: builder(scope) for key, builder in _BUILDERS.items()}
     built["question"] = sections.question(built)
     shown = [
-        dict(built[key], title=SECTION_TITLES[key]) for key in SECTION_KEYS if key not in hidden
+        dict(built[key], title=str(SECTION_TITLES[key]))
+        for key in SECTION_KEYS
+        if key not in hidden
     ]
     figures_points, customer_points = balance_points(shown)
     return {
@@ -102,7 +105,7 @@ def build_snapshot(
         "label": period_label(period, start),
         "built_at": timezone.now().isoformat(),
         "sections": shown,
-        "hidden": [SECTION_TITLES[k] for k in SECTION_KEYS if k in hidden],
+        "hidden": [str(SECTION_TITLES[k]) for k in SECTION_KEYS if k in hidden],
         "figures_points": figures_points,
         "customer_points": customer_points,
     }

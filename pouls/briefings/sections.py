@@ -15,9 +15,10 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pouls.activity.queries import sales_and_activity
 from pouls.annotations.models import BehaviourMatch
@@ -34,12 +35,12 @@ from pouls_analysis.stats.compare import MIN_N_TO_COMPARE
 Section = dict[str, Any]
 
 INDICATOR_LABELS = {
-    "revenue": "Chiffre d'affaires",
-    "orders": "Commandes",
-    "visits": "Visites",
-    "calls": "Appels",
-    "quotes": "Devis",
-    "reports_filed": "Comptes rendus",
+    "revenue": gettext_lazy("Chiffre d'affaires"),
+    "orders": gettext_lazy("Commandes"),
+    "visits": gettext_lazy("Visites"),
+    "calls": gettext_lazy("Appels"),
+    "quotes": gettext_lazy("Devis"),
+    "reports_filed": gettext_lazy("Comptes rendus"),
 }
 TREND_WEEKS = 8
 THEMES_SHOWN = 3
@@ -49,6 +50,7 @@ MIN_BEHAVIOUR_CONFIDENCE = 0.5
 BEHAVIOURS_SHOWN = 2
 VERBATIM_POOL = 200
 EXCERPT_CHARS = 280
+CALLS_SHOWN = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,7 @@ def figures(scope: Scope) -> Section:
         shown.append(
             {
                 "key": indicator.key,
-                "label": INDICATOR_LABELS.get(indicator.key, indicator.key),
+                "label": str(INDICATOR_LABELS.get(indicator.key, indicator.key)),
                 "value": float(indicator.value),
                 "target": None if indicator.target is None else float(indicator.target),
                 "attainment": indicator.attainment,
@@ -288,14 +290,14 @@ def verbatims(scope: Scope) -> Section:
     return section
 
 
-def callback_candidates(scope: Scope, limit: int = 2) -> list[Feedback]:
+def callback_candidates(scope: Scope) -> QuerySet[Feedback]:
     """Customers to call: detractors, or passives whose text is negative, who consented
     (they left contact details: a ``CallbackContact`` not yet expired), in the period and the
     reader's scope, worst first.
 
     The lead switches this one function to the callback queue once ``pouls.callbacks`` lands.
     Contact details themselves are never put in a briefing (it is projected to the team)."""
-    return list(
+    return (
         Feedback.objects.for_user(scope.user)
         .filter(
             perimeter_id__in=scope.ids,
@@ -307,13 +309,14 @@ def callback_candidates(scope: Scope, limit: int = 2) -> list[Feedback]:
         )
         .filter(Q(nps__lte=6) | Q(nps__lte=8, annotation__sentiment_label="negative"))
         .select_related("perimeter", "person")
-        .order_by("nps", "received_at", "pk")[:limit]
+        .order_by("nps", "received_at", "pk")
     )
 
 
 def to_call(scope: Scope) -> Section:
     """(4) One or two customers to call back, with the context the caller needs."""
-    rows = callback_candidates(scope)
+    candidates = callback_candidates(scope)
+    rows = list(candidates[:CALLS_SHOWN])
     calls = [
         {
             "code": str(f.code),
@@ -329,7 +332,9 @@ def to_call(scope: Scope) -> Section:
         None if calls else _("Aucun client mécontent n'a accepté d'être rappelé sur la période.")
     )
     section = _section("rappels", _("À rappeler"), "customers", len(calls), empty)
+    # Nothing silently dropped: the others wait in the list of the feedback to call back.
     section["calls"] = calls
+    section["others"] = candidates.count() - len(calls) if len(calls) == CALLS_SHOWN else 0
     return section
 
 
@@ -442,22 +447,35 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
     rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
     right = min(rights) + 1 if rights else len(text)
-    return _excerpt(text[left:right].strip(), 240)
+    sentence = _excerpt(text[left:right].strip(), 240)
+    # Shown between French quotes, unless the customer's sentence already opens with one.
+    return sentence if sentence.startswith(("«", '"', "“")) else f"« {sentence} »"
 
 
 BEHAVIOUR_QUESTIONS = {
-    "neutralite": "Quand un client nous demande quelque chose qui n'est pas de notre rayon, "
-    "que pouvons-nous lui dire d'autre que « ce n'est pas mon rayon » ?",
-    "evitement": "Qu'est-ce qui nous empêche de saluer chaque client dans les dix secondes, "
-    "même quand nous sommes occupés ?",
-    "protection_groupe": "À quels moments nos conversations entre collègues se tiennent-elles "
-    "devant les clients, et comment les déplacer ?",
-    "categorisation": "Quelles idées toutes faites avons-nous sur certains clients, et "
-    "lesquelles nous ont déjà trompés ?",
-    "education": "Quelles démarches laissons-nous le client faire seul alors que nous "
-    "pourrions les faire avec lui ?",
-    "soumission": "Face à un client mécontent, qu'est-ce qui l'apaise vraiment, au-delà de "
-    "la politesse ?",
+    "neutralite": gettext_lazy(
+        "Quand un client nous demande quelque chose qui n'est pas de notre rayon, "
+        "que pouvons-nous lui dire d'autre que « ce n'est pas mon rayon » ?"
+    ),
+    "evitement": gettext_lazy(
+        "Qu'est-ce qui nous empêche de saluer chaque client dans les dix secondes, "
+        "même quand nous sommes occupés ?"
+    ),
+    "protection_groupe": gettext_lazy(
+        "À quels moments nos conversations entre collègues se tiennent-elles "
+        "devant les clients, et comment les déplacer ?"
+    ),
+    "categorisation": gettext_lazy(
+        "Quelles idées toutes faites avons-nous sur certains clients, et "
+        "lesquelles nous ont déjà trompés ?"
+    ),
+    "education": gettext_lazy(
+        "Quelles démarches laissons-nous le client faire seul alors que nous "
+        "pourrions les faire avec lui ?"
+    ),
+    "soumission": gettext_lazy(
+        "Face à un client mécontent, qu'est-ce qui l'apaise vraiment, au-delà de la politesse ?"
+    ),
 }
 
 
@@ -476,7 +494,8 @@ def question(built: dict[str, Section]) -> Section:
         ) % {"theme": sig["label"], "date": sig["first_seen"]}
         source = _("Tirée du signal de la semaine.")
     elif shown_behaviours:
-        text = BEHAVIOUR_QUESTIONS.get(shown_behaviours[0]["id"])
+        question_text = BEHAVIOUR_QUESTIONS.get(shown_behaviours[0]["id"])
+        text = str(question_text) if question_text is not None else None
         source = _("Tirée des comportements de service observés.")
     if text is None and pains:
         text = _(

@@ -12,7 +12,9 @@ from django.utils import timezone
 from pouls.activity.queries import sales_and_activity
 from pouls.briefings.queries import SECTION_KEYS, build_snapshot, make_scope, period_end
 from pouls.briefings.tests.conftest import MARSEILLE_SECRET, NEUTRALITY, Team
+from pouls.feedback.models import CallbackContact, Feedback
 from pouls.rollups.queries import nps_counts, nps_of, weekly_trend
+from pouls.watch.models import ThemeSignal
 from pouls.web.queries import get_dashboard
 
 
@@ -34,7 +36,8 @@ def test_the_briefing_has_all_eight_sections_in_order(team: Team) -> None:
     assert s["signal"]["signal"]["theme"] == "delivery"
     behaviours = s["comportements"]["behaviours"]
     assert [b["id"] for b in behaviours] == ["neutralite"] and behaviours[0]["texts"] == 2
-    assert behaviours[0]["coaching"] and behaviours[0]["example"] in " ".join(NEUTRALITY)
+    assert behaviours[0]["coaching"]
+    assert behaviours[0]["example"].strip("« »") in " ".join(NEUTRALITY)
     assert "Livraison" in s["question"]["question"]  # drawn from the week's signal
     assert s["engagements"]["empty"].startswith("Aucun engagement")
     # Figures: 6 indicators; customers: score, trend?, themes, 3 quotes, 1 call, 1 signal, 1
@@ -108,3 +111,35 @@ def test_a_daily_briefing_covers_one_day(team: Team) -> None:
     assert snapshot["end"] == (day + dt.timedelta(days=1)).isoformat()
     # 5 numbers-only answers on the second day: too few for a score, and it says so.
     assert not s["clients"]["shows_score"] and "trop peu pour un score" in s["clients"]["empty"]
+
+
+def test_without_a_signal_the_question_comes_from_the_behaviour_seen(team: Team) -> None:
+    ThemeSignal.objects.filter(perimeter=team.p.lille).delete()
+    snapshot = build_snapshot(team.p.carol, team.p.lille, "weekly", team.start)
+    s = _sections(snapshot)
+    assert s["signal"]["empty"] and s["signal"]["points"] == 0
+    assert "ce n'est pas mon rayon" in s["question"]["question"]
+    assert s["question"]["source"] == "Tirée des comportements de service observés."
+
+
+def test_two_customers_to_call_at_most_and_the_others_are_counted(team: Team) -> None:
+    extra = Feedback.objects.filter(perimeter=team.p.lille_team, nps__in=[3, 4]).exclude(text="")
+    for feedback in extra:
+        feedback.callback_consent = True
+        feedback.save(update_fields=["callback_consent"])
+        CallbackContact.objects.create(
+            feedback=feedback,
+            perimeter=feedback.perimeter,
+            contact="x@example.test",
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+    # A detractor whose contact has expired is not proposed.
+    CallbackContact.objects.filter(feedback__nps=4).update(expires_at=timezone.now())
+    section = _sections(build_snapshot(team.p.carol, team.p.lille, "weekly", team.start))["rappels"]
+    assert [c["nps"] for c in section["calls"]] == [2, 3]
+    assert section["others"] == 0
+    CallbackContact.objects.filter(feedback__nps=4).update(
+        expires_at=timezone.now() + dt.timedelta(days=1)
+    )
+    section = _sections(build_snapshot(team.p.carol, team.p.lille, "weekly", team.start))["rappels"]
+    assert section["others"] == 1 and section["points"] == 2
