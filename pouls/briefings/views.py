@@ -71,6 +71,7 @@ def _detail_page(
     context = {
         "briefing": briefing,
         "snapshot": briefing.snapshot,
+        "links": True,
         "commitments": list_commitments(request.user, briefing),
         "form": form,
         "statuses": Commitment.Status.choices,

@@ -40,6 +40,7 @@ def test_an_analyst_prepares_and_presents_a_briefing(client: Client, team: Team)
     page = client.get(response["Location"]).content.decode()
     for title in ("1. Les chiffres", "4. À rappeler", "8. Suivi des engagements"):
         assert title in page
+    assert reverse("web-feedback-detail", args=[team.callback.code]) in page
     present = client.get(reverse("briefings-briefing-present", args=[briefing.code]))
     body = present.content.decode()
     assert 'class="present"' in body and body.count('class="bsec ') == 8
