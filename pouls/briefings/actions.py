@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pouls.briefings.models import Briefing, Commitment
+from pouls.briefings.models import Briefing, BriefingSchedule, Commitment
 from pouls.briefings.queries import build_snapshot, period_end
 from pouls.lib.scoping import save_for_user
 from pouls.org.models import Perimeter, Person
@@ -80,4 +80,12 @@ def do_update_commitment(user: Any, commitment: Commitment, status: str) -> Comm
     commitment.status = status
     return save_for_user(
         commitment, user, lambda: commitment.save(update_fields=["status", "updated_at"])
+    )
+
+
+def do_set_schedule(user: Any, perimeter: Perimeter, period: str, active: bool) -> None:
+    """Subscribe ``user`` (or not) to this perimeter's briefing by e-mail. Anyone who may see
+    the perimeter may subscribe themselves: the e-mail is built within their own scope."""
+    BriefingSchedule.objects.update_or_create(
+        user=user, perimeter=perimeter, period=period, defaults={"active": active}
     )

@@ -107,3 +107,11 @@ class CommitmentStatusForm(forms.Form):
         choices=Commitment.Status.choices,
         error_messages={"invalid_choice": _("Statut inconnu : en cours, tenu ou abandonné.")},
     )
+
+
+class ScheduleForm(forms.Form):
+    period = forms.ChoiceField(
+        choices=Period.choices,
+        error_messages={"invalid_choice": _("Rythme inconnu : quotidien ou hebdomadaire.")},
+    )
+    active = forms.BooleanField(required=False)

@@ -200,21 +200,14 @@ def customers(scope: Scope) -> Section:
     return section
 
 
-@functools.cache
-def _analyzer() -> Any:
-    from pouls_analysis.themes.lexical import LemmaAnalyzer
-
-    return LemmaAnalyzer()
-
-
-def _pick(pool: list[dict[str, Any]], taken: set[str]) -> dict[str, Any] | None:
+def _pick(pool: list[dict[str, Any]], taken: set[str], analyzer: Any) -> dict[str, Any] | None:
     """The most representative and vivid text of ``pool`` (select_verbatims), not yet taken."""
     from pouls_analysis.themes.verbatims import select_verbatims
 
     pool = [row for row in pool if row["code"] not in taken]
     if not pool:
         return None
-    chosen = select_verbatims([row["text"] for row in pool], k=1, analyzer=_analyzer())
+    chosen = select_verbatims([row["text"] for row in pool], k=1, analyzer=analyzer)
     return pool[chosen[0].index] if chosen else None
 
 
@@ -259,10 +252,15 @@ def verbatims(scope: Scope) -> Section:
             "-annotation__uncovered",
         ),
     ]
+    from pouls_analysis.themes.lexical import LemmaAnalyzer
+
+    # One analyzer per briefing: it grows a vocabulary as it reads, so it is not shared
+    # between requests (spaCy's resources behind it are cached process-wide anyway).
+    analyzer = LemmaAnalyzer()
     taken: set[str] = set()
     quotes = []
     for kind, label, condition, order in pools:
-        row = _pick(_verbatim_rows(scope, condition, order), taken)
+        row = _pick(_verbatim_rows(scope, condition, order), taken, analyzer)
         if row is None:
             continue
         taken.add(row["code"])

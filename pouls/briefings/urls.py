@@ -11,6 +11,11 @@ urlpatterns = [
         views.briefing_create,
         name="briefings-briefing-create",
     ),
+    path(
+        "p/<uuid:code>/points-equipe/abonnement/",
+        views.schedule_set,
+        name="briefings-schedule-set",
+    ),
     path("points-equipe/<uuid:code>/", views.briefing_detail, name="briefings-briefing-detail"),
     path(
         "points-equipe/<uuid:code>/presentation/",

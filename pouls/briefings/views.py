@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -13,8 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pouls.briefings import actions
-from pouls.briefings.forms import BriefingForm, CommitmentForm, CommitmentStatusForm
-from pouls.briefings.models import Briefing, Commitment
+from pouls.briefings.forms import (
+    BriefingForm,
+    CommitmentForm,
+    CommitmentStatusForm,
+    ScheduleForm,
+)
+from pouls.briefings.models import Briefing, BriefingSchedule, Commitment
 from pouls.briefings.mypulse import get_my_pulse
 from pouls.briefings.queries import list_briefings, list_commitments, manager_balance
 from pouls.briefings.render import PdfUnavailable, render_markdown, render_pdf
@@ -36,6 +42,12 @@ def _list_page(
         "briefings": list_briefings(request.user, perimeter),
         "balance": manager_balance(request.user),
         "can_change": _can_change(request.user, perimeter),
+        "subscribed": set(
+            BriefingSchedule.objects.for_user(request.user)
+            .filter(user=request.user, perimeter=perimeter, active=True)
+            .values_list("period", flat=True)
+        ),
+        "periods": [("daily", _("quotidien")), ("weekly", _("hebdomadaire"))],
     }
     return render(request, "briefings/briefing_list.html", context, status=status)
 
@@ -165,6 +177,28 @@ def commitment_update(request: AuthedRequest, code: str) -> HttpResponse:
         )
     actions.do_update_commitment(request.user, commitment, form.cleaned_data["status"])
     return redirect("briefings-briefing-detail", code=commitment.briefing.code)
+
+
+@login_required
+@require_POST
+def schedule_set(request: AuthedRequest, code: str) -> HttpResponse:
+    perimeter = get_for_user_or_404(Perimeter, request.user, code)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(str(e) for e in form.errors.get("period", []))
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    active = form.cleaned_data["active"]
+    actions.do_set_schedule(request.user, perimeter, form.cleaned_data["period"], active)
+    if active and not request.user.email:
+        messages.warning(request, _("Votre compte n'a pas d'adresse e-mail : rien ne sera envoyé."))
+    else:
+        messages.success(
+            request,
+            _("Vous recevrez ce point d'équipe par e-mail.")
+            if active
+            else _("Vous ne recevrez plus ce point d'équipe par e-mail."),
+        )
+    return redirect("briefings-briefing-list", code=perimeter.code)
 
 
 @login_required

@@ -8,6 +8,8 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from pouls.briefings.models import Briefing, BriefingSchedule
@@ -45,3 +47,19 @@ def test_a_schedule_is_sent_once_per_period(team: Team) -> None:
 def test_a_bad_date_is_refused_in_french(db: None) -> None:
     with pytest.raises(CommandError, match="n'est pas une date"):
         call_command("send_briefings", today="30/11/2026")
+
+
+def test_a_reader_subscribes_himself_and_gets_his_own_scope(client: Client, team: Team) -> None:
+    client.force_login(team.p.bob)  # a viewer: his own subscription is not a write on data
+    url = reverse("briefings-schedule-set", args=[team.p.lille.code])
+    assert client.post(url, {"period": "weekly", "active": "on"}).status_code == 302
+    schedule = BriefingSchedule.objects.get()
+    assert (schedule.user, schedule.perimeter, schedule.active) == (team.p.bob, team.p.lille, True)
+    page = client.get(reverse("briefings-briefing-list", args=[team.p.lille.code])).content
+    assert "Arrêter l'envoi hebdomadaire" in page.decode()
+    assert client.post(url, {"period": "mensuel"}).status_code == 400
+    client.post(url, {"period": "weekly"})
+    schedule.refresh_from_db()
+    assert not schedule.active
+    client.force_login(team.p.charlie)
+    assert client.post(url, {"period": "weekly", "active": "on"}).status_code == 404

@@ -94,6 +94,7 @@ REGISTRY: dict[str, Spec] = {
     "briefings-briefing-mark-presented": Spec(_briefing, "carol", "post"),
     "briefings-commitment-create": Spec(_briefing, "carol", "post", _commitment_data),
     "briefings-commitment-update": Spec(_commitment, "carol", "post", {"status": "done"}),
+    "briefings-schedule-set": Spec(_perimeter, "bob", "post", {"period": "weekly"}),
     "briefings-my-pulse": Spec(None),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
