@@ -80,6 +80,29 @@ class MyPulse:
     team: list[Indicator] = field(default_factory=list)
     reporting: Reporting | None = None
     since: dt.date | None = None
+    # (label, mine, team): how my activity turns into results, beside my team's.
+    ratios: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+
+
+def _ratio(indicators: list[Indicator], top: str, bottom: str) -> float | None:
+    values = {i.key: float(i.value) for i in indicators}
+    return values[top] / values[bottom] if values.get(bottom) else None
+
+
+def activity_ratios(
+    mine: list[Indicator], team: list[Indicator]
+) -> list[tuple[str, float | None, float | None]]:
+    """Orders per visit and per quote, and revenue per order: activity read as results."""
+    pairs = [
+        (_("Commandes pour 100 visites"), "orders", "visits", 100.0),
+        (_("Commandes pour 100 devis"), "orders", "quotes", 100.0),
+        (_("Panier moyen (€)"), "revenue", "orders", 1.0),
+    ]
+    rows = []
+    for label, top, bottom, scale in pairs:
+        a, b = _ratio(mine, top, bottom), _ratio(team, top, bottom)
+        rows.append((label, None if a is None else a * scale, None if b is None else b * scale))
+    return rows
 
 
 def _person_of(user: Any) -> Person | None:
@@ -119,6 +142,8 @@ def get_my_pulse(user: Any, today: dt.date | None = None) -> MyPulse:
         received_at__gte=dt.datetime.combine(since, dt.time.min, timezone.get_current_timezone()),
     )
     my_nps, team_nps, note = _nps(user, person, mine_qs, since)
+    mine = sales_and_activity(user, [person.perimeter_id], since, person_id=person.pk)
+    team = sales_and_activity(user, [person.perimeter_id], since)
     return MyPulse(
         person,
         None,
@@ -131,8 +156,9 @@ def get_my_pulse(user: Any, today: dt.date | None = None) -> MyPulse:
         my_nps=my_nps,
         team_nps=team_nps,
         nps_note=note,
-        mine=sales_and_activity(user, [person.perimeter_id], since, person_id=person.pk),
-        team=sales_and_activity(user, [person.perimeter_id], since),
+        mine=mine,
+        team=team,
+        ratios=activity_ratios(mine, team),
         reporting=_reporting(user, person, today),
         since=since,
     )

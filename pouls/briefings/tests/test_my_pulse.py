@@ -103,3 +103,27 @@ def test_without_a_seller_record_or_access_the_page_says_why(
     client.force_login(ines)
     body = client.get(reverse("briefings-my-pulse")).content.decode()
     assert "pas encore accès à votre équipe" in body and PRAISES[0][:40] not in body
+
+
+def test_activity_is_read_as_results_beside_the_team(team: Team, ines: User) -> None:
+    ActivityFact.objects.filter(person=team.seller).update(visits=10, quotes=4)
+    SalesFact.objects.filter(person=team.seller).update(orders=2)
+    SalesFact.objects.create(
+        perimeter=team.p.lille_team,
+        person=team.other_seller,
+        date=team.start,
+        orders=6,
+        revenue=600,
+    )
+    ActivityFact.objects.create(
+        perimeter=team.p.lille_team,
+        person=team.other_seller,
+        date=team.start,
+        visits=30,
+        quotes=6,
+    )
+    ratios = {label: (mine, teams) for label, mine, teams in get_my_pulse(ines).ratios}
+    # Mine: 14 orders for 70 visits and 28 quotes; team: 20 orders, 100 visits, 34 quotes.
+    assert ratios["Commandes pour 100 visites"] == (20.0, 20.0)
+    assert ratios["Commandes pour 100 devis"] == pytest.approx((50.0, 100 * 20 / 34))
+    assert ratios["Panier moyen (€)"] == pytest.approx((7 * 1500 / 14, (7 * 1500 + 600) / 20))
