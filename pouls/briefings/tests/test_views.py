@@ -20,7 +20,7 @@ from pouls.briefings.actions import do_create_briefing
 from pouls.briefings.models import Briefing, Commitment
 from pouls.briefings.queries import SECTION_KEYS, manager_balance
 from pouls.briefings.tests.conftest import Team
-from pouls.testing import Personas
+from pouls.testing import Personas, make_feedback, refresh_rollups
 
 ALL = list(SECTION_KEYS)
 
@@ -187,3 +187,25 @@ def test_the_list_makes_the_same_queries_for_one_or_many_briefings(
     with CaptureQueriesContext(connection) as four:
         assert client.get(url).status_code == 200
     assert len(four) == len(one) <= 12
+
+
+def test_the_page_shows_the_snapshot_not_later_data(client: Client, team: Team) -> None:
+    briefing = do_create_briefing(team.p.carol, team.p.lille, "weekly", team.start)
+    shown = next(s for s in briefing.snapshot["sections"] if s["key"] == "clients")["nps"]["n"]
+    for day in range(3):  # late answers for the same week arrive after the briefing
+        make_feedback(
+            perimeter=team.p.lille,
+            nps=0,
+            text="",
+            received_at=timezone.make_aware(
+                dt.datetime.combine(team.start + dt.timedelta(days=day), dt.time(12))
+            ),
+        )
+    refresh_rollups()
+    client.force_login(team.p.bob)
+    page = client.get(reverse("briefings-briefing-detail", args=[briefing.code])).content
+    assert f"n = {shown} réponses" in page.decode()
+    assert f"n = {shown + 3} réponses" not in page.decode()
+    again = do_create_briefing(team.p.carol, team.p.lille, "weekly", team.start)
+    now = next(s for s in again.snapshot["sections"] if s["key"] == "clients")["nps"]["n"]
+    assert now == shown + 3
