@@ -10,10 +10,12 @@ from typing import Any
 from django.utils import timezone
 
 from pouls.activity.queries import sales_and_activity
+from pouls.annotations.services import annotate
 from pouls.briefings.queries import SECTION_KEYS, build_snapshot, make_scope, period_end
 from pouls.briefings.tests.conftest import MARSEILLE_SECRET, NEUTRALITY, Team
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.rollups.queries import nps_counts, nps_of, weekly_trend
+from pouls.testing import make_feedback, refresh_rollups
 from pouls.watch.models import ThemeSignal
 from pouls.web.queries import get_dashboard
 
@@ -62,18 +64,15 @@ def test_its_figures_equal_the_dashboards(team: Team) -> None:
     scope = make_scope(user, lille, "weekly", team.start)
     indicators = sales_and_activity(user, scope.ids, team.start, end)
     shown = {i["key"]: i for i in s["chiffres"]["indicators"]}
+    assert {"revenue", "orders", "visits", "reports_filed"} <= set(shown)
     for indicator in indicators:
         if indicator.key in shown:
             assert shown[indicator.key]["value"] == float(indicator.value)
             assert shown[indicator.key]["attainment"] == indicator.attainment
     trend = [p for p in weekly_trend(user, lille.pk) if p.week < end]
+    assert trend
     assert [p["nps"] for p in s["clients"]["trend"]] == [p.result.nps for p in trend][-8:]
-    # The themes are the dashboard's own rows: same shares, same verdicts.
-    dashboard = get_dashboard(user, lille, timezone.now() - dt.timedelta(days=30))
-    by_theme = {t.theme: t for t in dashboard.themes}
-    for row in s["clients"]["themes_up"] + s["clients"]["themes_down"]:
-        assert row["now"] == by_theme[row["theme"]].now.share
-        assert row["difference"] == by_theme[row["theme"]].change.difference
+    # Themes: test_themes_up_and_down_are_the_dashboards_rows.
 
 
 def test_a_store_reader_gets_nothing_from_another_store(team: Team) -> None:
@@ -143,3 +142,72 @@ def test_two_customers_to_call_at_most_and_the_others_are_counted(team: Team) ->
     )
     section = _sections(build_snapshot(team.p.carol, team.p.lille, "weekly", team.start))["rappels"]
     assert section["others"] == 1 and section["points"] == 2
+
+
+def test_themes_up_and_down_are_the_dashboards_rows(team: Team) -> None:
+    """Delivery is talked about in the last 8 weeks and not before, welcome the other way
+    round: both moves are credible, and the briefing shows the dashboard's own figures."""
+    lille = team.p.lille_team
+    texts = []
+    for week in range(2, 8):  # recent weeks (before the briefing's week): delivery
+        day = team.start - dt.timedelta(weeks=week - 1, days=-2)
+        texts.append(
+            make_feedback(
+                perimeter=lille,
+                nps=3,
+                text="Livraison en retard, le livreur n'est jamais venu, colis perdu.",
+                received_at=timezone.make_aware(dt.datetime.combine(day, dt.time(11))),
+            )
+        )
+    for week in range(9, 17):  # the 8 weeks before those: welcome only, twice a week
+        day = team.start - dt.timedelta(weeks=week - 1, days=-2)
+        for hour in (10, 16):
+            texts.append(
+                make_feedback(
+                    perimeter=lille,
+                    nps=9,
+                    text="Accueil chaleureux et souriant dès l'entrée, vendeuse très aimable.",
+                    received_at=timezone.make_aware(dt.datetime.combine(day, dt.time(hour))),
+                )
+            )
+    annotate([f.pk for f in texts])
+    refresh_rollups()
+    s = _sections(build_snapshot(team.p.carol, team.p.lille, "weekly", team.start))["clients"]
+    assert s["themes_up"] and s["themes_down"]
+    assert "delivery" in {t["theme"] for t in s["themes_up"]}
+    dashboard = get_dashboard(team.p.carol, team.p.lille, timezone.now() - dt.timedelta(days=30))
+    by_theme = {t.theme: t for t in dashboard.themes}
+    for row in s["themes_up"] + s["themes_down"]:
+        theme = by_theme[row["theme"]]
+        assert (row["now"], row["before"], row["negative"], row["difference"]) == (
+            theme.now.share,
+            theme.before.share,
+            theme.negative.share,
+            theme.change.difference,
+        )
+    assert s["points"] >= 1 + 1 + len(s["themes_up"]) + len(s["themes_down"])
+
+
+def test_a_text_with_a_personal_detail_is_never_quoted(team: Team) -> None:
+    texts = [
+        "Merci à M. Dupont, conseiller génial et patient, je recommande vivement ce magasin !",
+        "Super accueil, rappelez-moi au 06 12 34 56 78 pour la livraison, vendeur parfait !",
+    ]
+    rows = [
+        make_feedback(
+            perimeter=team.p.lille_team,
+            nps=10,
+            text=text,
+            received_at=timezone.make_aware(dt.datetime.combine(team.start, dt.time(9))),
+        )
+        for text in texts
+    ]
+    annotate([f.pk for f in rows])
+    # They are praises (so candidates), refused only for the personal detail they hold.
+    assert all(
+        f.annotation.sentiment > 0.3 for f in Feedback.objects.filter(pk__in=[r.pk for r in rows])
+    )
+    snapshot = build_snapshot(team.p.carol, team.p.lille, "weekly", team.start)
+    quoted = json.dumps(snapshot, ensure_ascii=False)
+    assert "Dupont" not in quoted and "06 12 34" not in quoted
+    assert _sections(snapshot)["verbatims"]["quotes"][0]["kind"] == "praise"
