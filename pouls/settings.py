@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pouls.watch",
     "pouls.surveys",
     "pouls.callbacks",
+    "pouls.briefings",
     "pouls.web",
 ]
 
@@ -186,6 +187,8 @@ POULS_CALLBACK_SLA_HOURS = env_int("POULS_CALLBACK_SLA_HOURS", 48, minimum=1)
 # (Django's cache holds the counters; use a shared cache when several processes serve).
 POULS_SURVEY_POSTS_PER_IP = env_int("POULS_SURVEY_POSTS_PER_IP", 10, minimum=1)
 POULS_SURVEY_POSTS_PER_LINK = env_int("POULS_SURVEY_POSTS_PER_LINK", 300, minimum=1)
+# « Mon pouls »: a seller's own NPS is shown from this many rated answers (else the team's).
+POULS_MIN_SELLER_ANSWERS = env_int("POULS_MIN_SELLER_ANSWERS", 30, minimum=1)
 
 EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
@@ -194,4 +197,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("POULS_LOG_LEVEL", "INFO").upper()},
+    # WeasyPrint logs each layout step at INFO; only its warnings matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

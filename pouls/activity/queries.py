@@ -51,10 +51,24 @@ def _indicators(qs: Any, fields: list[tuple[str, str]]) -> list[Indicator]:
     ]
 
 
-def sales_and_activity(user: Any, perimeter_ids: Iterable[int], since: dt.date) -> list[Indicator]:
+def sales_and_activity(
+    user: Any,
+    perimeter_ids: Iterable[int],
+    since: dt.date,
+    until: dt.date | None = None,
+    *,
+    person_id: int | None = None,
+) -> list[Indicator]:
+    """Sums over the days in [since, until) (no end: up to the latest day), for the
+    perimeters' rows, or one person's rows only when ``person_id`` is given."""
     ids = list(perimeter_ids)
-    sales = SalesFact.objects.for_user(user).filter(perimeter_id__in=ids, date__gte=since)
-    activity = ActivityFact.objects.for_user(user).filter(perimeter_id__in=ids, date__gte=since)
+    days = Q(perimeter_id__in=ids, date__gte=since)
+    if until is not None:
+        days &= Q(date__lt=until)
+    if person_id is not None:
+        days &= Q(person_id=person_id)
+    sales = SalesFact.objects.for_user(user).filter(days)
+    activity = ActivityFact.objects.for_user(user).filter(days)
     return _indicators(sales, [("revenue", "revenue_target"), ("orders", "orders_target")]) + (
         _indicators(
             activity,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("pouls.web.insights_urls")),
     path("", include("pouls.surveys.urls")),
     path("", include("pouls.callbacks.urls")),
+    path("", include("pouls.briefings.urls")),
     path(
         "p/<uuid:code>/export.csv",
         imports.feedback_export,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +18,14 @@ from pouls.testing import Personas, make_callback, make_feedback, make_survey, r
 from pouls.web.urls import urlpatterns
 
 Target = Perimeter | Feedback | Import | Survey | SurveyLink | Callback
+from pouls.briefings.actions import do_create_briefing
+from pouls.briefings.models import Briefing, Commitment
+from pouls.feedback.models import Feedback, Import, QuarantinedRow
+from pouls.org.models import Perimeter
+from pouls.testing import Personas, make_feedback, make_person, refresh_rollups
+from pouls.web.urls import urlpatterns
+
+Target = Perimeter | Feedback | Import | Briefing | Commitment
 
 
 def _perimeter(p: Personas, own: bool) -> Target:
@@ -41,6 +50,27 @@ def _link(p: Personas, own: bool) -> Target:
 
 def _callback(p: Personas, own: bool) -> Target:
     return Callback.objects.get(perimeter=p.lille if own else p.marseille)
+def _briefing(p: Personas, own: bool) -> Target:
+    perimeter = p.lille if own else p.marseille
+    found = Briefing.objects.filter(perimeter=perimeter).first()
+    return found or do_create_briefing(p.alice, perimeter, "weekly", dt.date(2026, 11, 9))
+
+
+def _commitment(p: Personas, own: bool) -> Target:
+    briefing = _briefing(p, own)
+    assert isinstance(briefing, Briefing)
+    owner = make_person(perimeter=briefing.perimeter, last_name=f"Porteur {briefing.pk}")
+    return Commitment.objects.create(
+        briefing=briefing, perimeter=briefing.perimeter, text="Rappeler", owner=owner, due=TODAY
+    )
+
+
+def _commitment_data(p: Personas) -> dict[str, str]:
+    owner = make_person(perimeter=p.lille, last_name="Porteuse")
+    return {"text": "Saluer chaque client", "owner": str(owner.pk), "due": TODAY.isoformat()}
+
+
+TODAY = dt.date.today()
 
 
 @dataclass(frozen=True)
@@ -49,6 +79,7 @@ class Spec:
     insider: str = "bob"  # a persona entitled to the "own" target
     method: str = "get"
     data: dict[str, str] = field(default_factory=lambda: {"mapping": ""})  # what a post sends
+    data: Callable[[Personas], dict[str, str]] | dict[str, str] | None = None  # POST body
 
 
 # URL name -> how to reach it. Import views need the analyst role: carol is the insider.
@@ -81,6 +112,19 @@ REGISTRY: dict[str, Spec] = {
     "callbacks-callback-queue": Spec(_perimeter),
     "callbacks-callback-figures": Spec(_perimeter),
     "callbacks-callback-detail": Spec(_callback),
+    "briefings-briefing-list": Spec(_perimeter),
+    "briefings-briefing-create": Spec(
+        _perimeter, "carol", "post", {"period": "weekly", "sections": "chiffres"}
+    ),
+    "briefings-briefing-detail": Spec(_briefing),
+    "briefings-briefing-present": Spec(_briefing),
+    "briefings-briefing-pdf": Spec(_briefing),
+    "briefings-briefing-markdown": Spec(_briefing),
+    "briefings-briefing-mark-presented": Spec(_briefing, "carol", "post"),
+    "briefings-commitment-create": Spec(_briefing, "carol", "post", _commitment_data),
+    "briefings-commitment-update": Spec(_commitment, "carol", "post", {"status": "done"}),
+    "briefings-schedule-set": Spec(_perimeter, "bob", "post", {"period": "weekly"}),
+    "briefings-my-pulse": Spec(None),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
@@ -117,11 +161,15 @@ def _url(name: str, target: Target | None) -> str:
     return reverse(name, args=[target.code]) if target is not None else reverse(name)
 
 
-def _call(client: Client, name: str, target: Target | None) -> int:
+def _call(client: Client, name: str, target: Target | None, p: Personas | None = None) -> int:
     spec = REGISTRY[name]
     url = _url(name, target)
     response = client.post(url, spec.data) if spec.method == "post" else client.get(url)
     return response.status_code
+    data = spec.data(p) if callable(spec.data) and p is not None else spec.data
+    if spec.method == "post":
+        return client.post(url, data if isinstance(data, dict) else {"mapping": ""}).status_code
+    return client.get(url).status_code
 
 
 def _names(patterns: Sequence[object]) -> set[str | None]:
@@ -147,7 +195,7 @@ def test_insiders_reach_their_rows_and_get_404_outside(
     spec = REGISTRY[name]
     assert spec.build is not None
     client.force_login(getattr(world, spec.insider))
-    assert _call(client, name, spec.build(world, True)) in {200, 302}
+    assert _call(client, name, spec.build(world, True), world) in {200, 302}
     for persona in (world.bob, world.carol):
         client.force_login(persona)
         assert _call(client, name, spec.build(world, False)) == 404
@@ -157,7 +205,7 @@ def test_insiders_reach_their_rows_and_get_404_outside(
 def test_bob_gets_404_on_the_region_and_group(client: Client, world: Personas, name: str) -> None:
     client.force_login(world.bob)
     for perimeter in (world.nord, world.group, world.roubaix):
-        assert client.get(_url(name, perimeter)).status_code == 404
+        assert _call(client, name, perimeter, world) == 404
 
 
 @pytest.mark.parametrize("name", DETAIL_VIEWS)
@@ -165,7 +213,7 @@ def test_charlie_gets_404_everywhere(client: Client, world: Personas, name: str)
     spec = REGISTRY[name]
     assert spec.build is not None
     client.force_login(world.charlie)
-    assert _call(client, name, spec.build(world, True)) == 404
+    assert _call(client, name, spec.build(world, True), world) == 404
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
