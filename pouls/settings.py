@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pouls.annotations",
     "pouls.rollups",
     "pouls.watch",
+    "pouls.climate",
     "pouls.web",
 ]
 
@@ -183,6 +184,17 @@ EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.consol
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Respondents' one-time tokens are in request paths: these loggers write paths.
+    "filters": {"redact_tokens": {"()": "pouls.climate.redact.RedactTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_tokens"],
+            "propagate": False,
+        },
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.security.csrf": {"filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("POULS_LOG_LEVEL", "INFO").upper()},
 }

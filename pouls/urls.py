@@ -12,5 +12,6 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("pouls.climate.respond_urls")),
     path("", include("pouls.web.urls")),
 ]
