@@ -9,12 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
+from pouls.climate.models import Campaign, ResultGroup
+from pouls.climate.tests.builders import make_campaign
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
 from pouls.org.models import Perimeter
 from pouls.testing import Personas, make_feedback, refresh_rollups
 from pouls.web.urls import urlpatterns
 
-Target = Perimeter | Feedback | Import
+Target = Perimeter | Feedback | Import | Campaign | ResultGroup
 
 
 def _perimeter(p: Personas, own: bool) -> Target:
@@ -27,6 +29,18 @@ def _feedback(p: Personas, own: bool) -> Target:
 
 def _import(p: Personas, own: bool) -> Target:
     return Import.objects.get(perimeter=p.lille if own else p.marseille)
+
+
+def _campaign(p: Personas, own: bool) -> Campaign:
+    owner = p.lille if own else p.marseille
+    found = Campaign.objects.filter(perimeter=owner).first()
+    return found or make_campaign(owner=owner, name=f"Climat {owner.name}")
+
+
+def _result_group(p: Personas, own: bool) -> Target:
+    return ResultGroup.objects.get(
+        campaign=_campaign(p, own), perimeter=p.lille if own else p.marseille
+    )
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,18 @@ REGISTRY: dict[str, Spec] = {
     "web-quarantine-export": Spec(_import, "carol"),
     "web-insights-drivers": Spec(_perimeter),
     "web-insights-activity": Spec(_perimeter),
+    "climate-campaign-list": Spec(None),
+    "climate-campaign-new": Spec(None, "carol"),
+    "climate-campaign-detail": Spec(_campaign),
+    "climate-campaign-launch": Spec(_campaign, "carol", "post"),
+    "climate-campaign-invite": Spec(_campaign, "carol", "post"),
+    "climate-campaign-remind": Spec(_campaign, "carol", "post"),
+    "climate-campaign-close": Spec(_campaign, "carol", "post"),
+    "climate-campaign-print": Spec(_campaign, "carol", "post"),
+    "climate-results": Spec(_result_group),
+    "climate-results-comments": Spec(_result_group),
+    "climate-results-customers": Spec(_result_group),
+    "climate-results-export": Spec(_result_group, "carol"),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
