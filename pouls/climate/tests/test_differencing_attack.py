@@ -128,7 +128,7 @@ def _recovered(world: World, published: list[Figure]) -> list[frozenset[str]]:
     the published (n, mean) figures, knowing each group's true membership."""
     universe = sorted(world.value)
     col = {rid: i for i, rid in enumerate(universe)}
-    vectors = {}
+    vectors: dict[frozenset[str], tuple[np.ndarray, float]] = {}
     for f in published:
         v = np.zeros(len(universe))
         assert len(f.members) == f.n  # what is published is exactly that group

@@ -3,17 +3,19 @@ comments shown only above their threshold, shuffled, undated, pseudonymised, ana
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 from django.urls import reverse
 
 from pouls.climate.actions import do_close_campaign, do_print_links
-from pouls.climate.models import Comment, Response, ResultGroup
+from pouls.climate.models import Campaign, Comment, Response, ResultGroup
 from pouls.climate.tests.builders import answer, answers_for, make_campaign
 from pouls.testing import Personas
 
 
-def _link(personas: Personas, **kwargs: object) -> tuple[object, str]:
-    campaign = make_campaign(owner=personas.lille, **kwargs)  # type: ignore[arg-type]
+def _link(personas: Personas, **kwargs: Any) -> tuple[Campaign, str]:
+    campaign = make_campaign(owner=personas.lille, **kwargs)
     token = do_print_links(campaign, personas.lille_team, 1, lambda t: t)[0]
     return campaign, reverse("climate-answer", args=[token])
 

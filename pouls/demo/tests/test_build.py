@@ -31,7 +31,9 @@ def demo(django_db_setup: None, django_db_blocker: object) -> Iterator[dict[str,
 def _wipe() -> None:
     from django.contrib.auth.models import User
 
-    for model in (Feedback, SalesFact, ActivityFact, Person):
+    from pouls.climate.models import Campaign
+
+    for model in (Campaign, Feedback, SalesFact, ActivityFact, Person):
         model.objects.all().delete()
     for perimeter in Perimeter.objects.order_by("-depth"):
         perimeter.delete()
