@@ -36,23 +36,29 @@ INSTRUMENTS = (
 BASE = 3.0
 CLIMATE_SCENARIOS: dict[str, dict[str, float]] = {
     "Lille": {
-        "caring": 4.4,
+        "caring": 4.5,
+        "law_code": 2.6,
+        "rules": 2.4,
         "instrumental": 1.2,
+        "independence": 2.8,
         "vigour": 4.2,
         "dedication": 4.3,
         "absorption": 4.0,
-        "will": 3.8,
         "skill": 3.9,
+        "will": 3.8,
         "means": 3.6,
     },
     "Rouen": {
-        "caring": 1.4,
-        "instrumental": 4.4,
+        "caring": 1.3,
+        "law_code": 2.2,
+        "rules": 2.6,
+        "instrumental": 4.5,
+        "independence": 2.4,
         "vigour": 1.6,
         "dedication": 1.5,
         "absorption": 1.8,
-        "will": 2.4,
         "skill": 3.2,
+        "will": 2.4,
         "means": 2.8,
     },
     "Amiens": {"skill": 4.3, "will": 1.2, "means": 3.4},
@@ -87,29 +93,28 @@ def build_climate_demo(end: dt.date, seed: int) -> int:
     invitations, responses, comments = [], [], []
     people = Person.objects.filter(perimeter__path__startswith=nord.path, is_active=True)
     for person in people.select_related("perimeter").order_by("pk"):
-        answered = rng.random() < 0.9
+        city = _city(person.perimeter, stores)
         invitations.append(
             Invitation(
                 campaign=campaign,
                 perimeter=person.perimeter,
                 person=person,
                 channel="print",
-                answered=answered,
+                # Demo stores have 5 to 7 people: one store under the threshold would also
+                # hide another (the region minus three stores gives the fourth): all answer.
+                answered=True,
                 token_hash=hashlib.sha256(uuid.uuid4().bytes).hexdigest(),
             )
         )
-        if not answered:
-            continue
-        city = _city(person.perimeter, stores)
         levels = CLIMATE_SCENARIOS.get(city, {})
         answers = {}
         for instrument in instruments:
             high, low = instrument.scale.max, instrument.scale.min
             factor = 2 if high == 10 else 1
-            mood = rng.gauss(0, 0.5)  # the same person answers a scale consistently
+            mood = rng.gauss(0, 0.3)  # the same person answers a scale consistently
             for item in instrument.items:
                 mu = levels.get(item.dimension, levels.get("vigour", BASE))
-                value = round((mu + mood + rng.gauss(0, 0.6)) * factor)
+                value = round((mu + mood + rng.gauss(0, 0.5)) * factor)
                 value = max(low, min(high, value))
                 answers[item.id] = high + low - value if item.reversed else value
         responses.append(
