@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from pouls.annotations.models import BehaviourMatch
 from pouls.climate.models import Comment, ResultGroup
 from pouls.climate.publication import Published, published_for_user
-from pouls.climate.queries import GroupResult, group_result
+from pouls.climate.queries import GroupResult, group_result, load_answers
 from pouls.org.models import Perimeter
 from pouls.rollups.queries import nps_counts, nps_of
 from pouls_analysis.climate.confidentiality import publishable_comments
@@ -46,10 +47,15 @@ class ResultsPage:
     comments_published: bool
 
 
-def _line(published: Published, gid: str, link: ResultGroup | None = None) -> GroupLine:
+def _line(
+    published: Published,
+    gid: str,
+    answers: Mapping[str, dict[str, int]],
+    link: ResultGroup | None = None,
+) -> GroupLine:
     label = published.groups[gid].label
     if gid in published.scores:
-        return GroupLine(gid, label, group_result(published, gid), "", link)
+        return GroupLine(gid, label, group_result(published, gid, answers), "", link)
     return GroupLine(gid, label, None, published.hidden.get(gid, ""), link)
 
 
@@ -68,11 +74,15 @@ def get_results(user: Any, group: ResultGroup) -> ResultsPage:
         .select_related("perimeter")
         .order_by("perimeter__path")
     )
-    main = _line(published, f"p:{group.perimeter.code}")
-    children = [_line(published, f"p:{rg.perimeter.code}", rg) for rg in subgroups]
-    categories = []
+    main_gid = f"p:{group.perimeter.code}"
+    category_gids = []
     if group.perimeter_id == campaign.perimeter_id:
-        categories = [_line(published, gid) for gid in published.groups if gid.startswith("d:")]
+        category_gids = [gid for gid in published.groups if gid.startswith("d:")]
+    child_gids = [(f"p:{rg.perimeter.code}", rg) for rg in subgroups]
+    answers = load_answers(published, [main_gid, *category_gids, *(g for g, _ in child_gids)])
+    main = _line(published, main_gid, answers)
+    children = [_line(published, gid, answers, rg) for gid, rg in child_gids]
+    categories = [_line(published, gid, answers) for gid in category_gids]
     return ResultsPage(
         group, main, children, categories, f"p:{group.perimeter.code}" in published.comments
     )
@@ -150,8 +160,9 @@ def export_rows(user: Any, group: ResultGroup) -> list[list[Any]]:
         and (g.category is None or group.perimeter_id == group.campaign.perimeter_id)
     ]
     rows: list[list[Any]] = [CSV_HEADER]
+    answers = load_answers(published, gids)
     for gid in gids:
-        line = _line(published, gid)
+        line = _line(published, gid, answers)
         if line.result is None:
             rows.append([line.label, "", "", "", "", "", "", "", "", line.reason])
             continue
@@ -225,10 +236,11 @@ def get_customer_link(user: Any, group: ResultGroup, since: dt.date) -> list[Sto
     for row in rows:
         behaviours[subtree[row["perimeter_id"]]][row["behaviour"]] += row["n"]
     labels = behaviour_labels()
+    answers = load_answers(published, [f"p:{s.code}" for s in stores])
     lines = []
     for store in stores:
         gid = f"p:{store.code}"
-        result = group_result(published, gid) if gid in published.scores else None
+        result = group_result(published, gid, answers) if gid in published.scores else None
         nps = nps_of(counts, store.pk)
         lines.append(
             StoreLine(

@@ -99,3 +99,21 @@ def test_an_employee_answers_on_a_phone_and_the_manager_sees_results_at_the_thre
     assert manager.locator("#hidden").count() == 0
     assert manager.locator("#group-n").inner_text().startswith("5 répondants")
     assert manager.locator("[data-dimension]").count() == 3
+
+
+def test_the_climate_radar_is_drawn_from_the_local_plotly(
+    browser: Any, live_url: str, personas: Personas
+) -> None:
+    campaign = make_campaign(owner=personas.lille, instruments=("ethical_climate_fr",))
+    for level in (3, 3, 4, 4, 4):
+        answer(campaign, personas.lille_team, level, spread=0)
+    group = ResultGroup.objects.get(campaign=campaign, perimeter=personas.lille)
+    page = browser.new_page()
+    page.goto(live_url + reverse("login"))
+    page.fill("#id_username", "bob")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_url + reverse("web-home-view"))
+    page.goto(live_url + reverse("climate-results", args=[group.code]))
+    page.wait_for_selector("#climate-radar .main-svg")
+    assert "Profil de climat éthique" in page.content()

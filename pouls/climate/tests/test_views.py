@@ -219,3 +219,39 @@ def test_the_customer_page_puts_nps_beside_the_climate(client: Client, personas:
     assert lines["Site Lille"].nps.n == 3 and lines["Site Lille"].result is not None
     assert lines["Site Roubaix"].result is None  # no answers there: hidden
     assert "peu d’avis" in response.content.decode()
+
+
+def _results_queries(client: Client, personas: Personas, stores: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pouls.testing import make_perimeter
+
+    region = make_perimeter(name=f"Région {stores}", kind="region", parent=personas.group)
+    shops = [
+        make_perimeter(name=f"Mag {stores}-{i}", kind="store", parent=region) for i in range(stores)
+    ]
+    campaign = make_campaign(owner=region, name=f"Q{stores}")
+    for shop in shops:
+        for level in range(5):
+            answer(campaign, shop, level)
+    group = ResultGroup.objects.get(campaign=campaign, perimeter=region)
+    url = reverse("climate-results", args=[group.code])
+    client.get(url)  # the first view records the publication
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_results_page_queries_do_not_grow_with_sub_groups(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.alice)
+    assert _results_queries(client, personas, 2) == _results_queries(client, personas, 5)
+
+
+def test_a_viewer_cannot_export(client: Client, personas: Personas) -> None:
+    campaign = make_campaign(owner=personas.lille)
+    group = ResultGroup.objects.get(campaign=campaign, perimeter=personas.lille)
+    client.force_login(personas.bob)
+    assert client.get(reverse("climate-results-export", args=[group.code])).status_code == 403

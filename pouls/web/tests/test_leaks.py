@@ -245,3 +245,19 @@ def test_a_viewer_cannot_export(client: Client, world: Personas) -> None:
     client.force_login(world.bob)
     response = client.get(reverse("web-feedback-export-csv", args=[world.lille.code]))
     assert response.status_code == 403
+
+
+# Public pages outside pouls.web.urls (no login): the respondent's one-time link.
+PUBLIC = {"climate-answer", "climate-answer-done"}
+
+
+def test_every_public_view_is_known_and_an_unknown_link_reveals_nothing(
+    client: Client, world: Personas
+) -> None:
+    from pouls.climate.respond_urls import urlpatterns as public
+
+    assert _names(public) == PUBLIC, "review new public views here"
+    _campaign(world, True)
+    body = client.get(reverse("climate-answer", args=["inconnu"])).content.decode()
+    assert "plus actif" in body and "Climat" not in body and "Lille" not in body
+    assert client.get(reverse("climate-answer-done")).status_code == 200
