@@ -93,6 +93,9 @@ def _instrument(instrument: Instrument, rows: list[dict[str, int]]) -> Instrumen
         item = instrument.items[0].id
         return InstrumentFigures(instrument, dims, None, enps([r[item] for r in rows]))
     all_items = np.array([list(recoded(instrument, r).values()) for r in rows], dtype=float)
+    if instrument.id.startswith("ethical_climate"):
+        # Five distinct climate types: their average means nothing.
+        return InstrumentFigures(instrument, dims, None)
     if instrument.scoring == "who5":
         return InstrumentFigures(instrument, dims, mean_with_ci(all_items.sum(axis=1) * 4))
     return InstrumentFigures(instrument, dims, mean_with_ci(all_items.mean(axis=1)))

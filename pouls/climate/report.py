@@ -19,7 +19,7 @@ import yaml
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from pouls.annotations.models import BehaviourMatch
+from pouls.annotations.models import BehaviourMatch, Polarity
 from pouls.climate.models import Comment, ResultGroup
 from pouls.climate.publication import Published, published_for_user
 from pouls.climate.queries import GroupResult, group_result, load_answers
@@ -126,11 +126,12 @@ def get_comments(user: Any, group: ResultGroup) -> CommentsPage:
         sentiment[analysis.sentiment.label] += 1
         themes.update({m.theme for m in analysis.themes or ()})
     labels = _theme_labels()
+    tones = {p.value: str(p.label) for p in Polarity}
     return CommentsPage(
         group,
         shown,
         [(labels.get(t, t), n) for t, n in themes.most_common()],
-        dict(sentiment),
+        {tones.get(label, label): n for label, n in sentiment.most_common()},
     )
 
 

@@ -79,10 +79,9 @@ def readiness_verdict(
     scale_max: float = 5.0,
 ) -> str:
     """French sentences on a team's readiness for a tooling or training project."""
-    parts = [
-        f"Équipe {team} (n = {engagement.n}) : engagement moyen "
-        f"{engagement.mean:.1f}/{scale_max:g}."
-    ]
+    # French decimals take a comma.
+    mean = f"{engagement.mean:.1f}".replace(".", ",")
+    parts = [f"{team} (n = {engagement.n}) : engagement moyen {mean}/{scale_max:g}."]
     low_engagement = engagement.mean < scale_max / 2
     if profile.dominant == "instrumental" and low_engagement:
         parts.append(
