@@ -141,7 +141,9 @@ def group_result(
             }
     diag = next((f for f in figures if f.instrument.scoring == "diagnosis"), None)
     if diag is not None:
-        result["diagnosis"] = diagnose(_per_respondent(diag.instrument, rows))
+        result["diagnosis"] = diagnose(
+            _per_respondent(diag.instrument, rows), scale_max=diag.instrument.scale.max
+        )
     result["verdict"] = _verdict(label, by_kind, result)
     return GroupResult(gid, label, len(rows), figures, **result)
 
