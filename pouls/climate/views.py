@@ -57,9 +57,12 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def campaign_detail(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = get_for_user_or_404(Campaign, request.user, code)
+    overview = campaign_overview(request.user, campaign)
     context = {
         "campaign": campaign,
-        "overview": campaign_overview(request.user, campaign),
+        "overview": overview,
+        # Managers see participation; the same test decides whether actions are offered.
+        "can_manage": overview.participation is not None,
         "print_form": PrintLinksForm(campaign=campaign, user=request.user),
     }
     return render(request, "climate/campaign_detail.html", context)

@@ -103,7 +103,9 @@ def test_bob_cannot_write(client: Client, personas: Personas) -> None:
     for name in ("launch", "invite", "remind", "close", "print"):
         url = reverse(f"climate-campaign-{name}", args=[campaign.code])
         assert client.post(url).status_code == 403, name
-    assert client.get(reverse("climate-campaign-detail", args=[campaign.code])).status_code == 200
+    detail = client.get(reverse("climate-campaign-detail", args=[campaign.code]))
+    assert detail.status_code == 200 and "Lecture seule" in detail.content.decode()
+    assert "Lancer la campagne" not in detail.content.decode()
     campaign.refresh_from_db()
     assert campaign.status == "draft"
 
