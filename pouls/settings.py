@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pouls.surveys",
     "pouls.callbacks",
     "pouls.briefings",
+    "pouls.climate",
     "pouls.web",
 ]
 
@@ -195,7 +196,18 @@ EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.consol
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Respondents' one-time tokens are in request paths: these loggers write paths.
+    "filters": {"redact_tokens": {"()": "pouls.climate.redact.RedactTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_tokens"],
+            "propagate": False,
+        },
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.security.csrf": {"filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("POULS_LOG_LEVEL", "INFO").upper()},
     # WeasyPrint logs each layout step at INFO; only its warnings matter.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},

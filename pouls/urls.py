@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Public survey forms (customers have no account).
     path("", include("pouls.surveys.public_urls")),
+    path("", include("pouls.climate.respond_urls")),
     path("", include("pouls.web.urls")),
 ]

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from pouls.activity.models import ActivityFact, SalesFact
 from pouls.demo import verbatims as grammar
+from pouls.demo.climate import build_climate_demo
 from pouls.feedback.models import Feedback
 from pouls.org.models import Grant, Perimeter, Person
 
@@ -102,12 +103,15 @@ def do_build_demo(
     Feedback.objects.bulk_create(rows.feedback, batch_size=2000)
     SalesFact.objects.bulk_create(rows.sales, batch_size=2000)
     ActivityFact.objects.bulk_create(rows.activity, batch_size=2000)
+    # Its own random stream, so that adding it changed nothing above.
+    climate_responses = build_climate_demo(end, seed + 1)
     counts = {
         "perimeters": Perimeter.objects.count(),
         "people": Person.objects.count(),
         "feedback": len(rows.feedback),
         "sales_days": len(rows.sales),
         "activity_days": len(rows.activity),
+        "climate_responses": climate_responses,
     }
     logger.debug("demo built: %s", counts)
     return counts

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("pouls.surveys.urls")),
     path("", include("pouls.callbacks.urls")),
     path("", include("pouls.briefings.urls")),
+    path("", include("pouls.climate.urls")),
     path(
         "p/<uuid:code>/export.csv",
         imports.feedback_export,

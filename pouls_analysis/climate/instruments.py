@@ -10,7 +10,16 @@ import yaml
 
 from pouls_analysis.exceptions import InvalidInputError
 
-__all__ = ["Instrument", "Item", "Dimension", "Scale", "load_instrument", "INSTRUMENTS_DIR"]
+__all__ = [
+    "Instrument",
+    "Item",
+    "Dimension",
+    "Scale",
+    "load_instrument",
+    "parse_instrument",
+    "shipped_instruments",
+    "INSTRUMENTS_DIR",
+]
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 SCORING = {"mean", "who5", "enps", "diagnosis"}
@@ -52,7 +61,9 @@ class Instrument:
     free_text_fr: str = ""
 
 
-def _get(data: dict[str, Any], key: str, where: str, kind: type = str) -> Any:
+def _get(data: Any, key: str, where: str, kind: type = str) -> Any:
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"{where}: expected a mapping, got {type(data).__name__}.")
     if key not in data:
         raise InvalidInputError(f"{where}: missing field {key!r}.")
     value = data[key]
@@ -68,8 +79,21 @@ def load_instrument(path_or_name: str | Path) -> Instrument:
         path = INSTRUMENTS_DIR / f"{path_or_name}.yaml"
     if not path.is_file():
         raise InvalidInputError(f"Instrument file not found: {path}.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    where = path.name
+    return parse_instrument(path.read_text(encoding="utf-8"), path.name)
+
+
+def shipped_instruments() -> list[str]:
+    """Names of the instruments shipped with the package (``who5_fr``…), sorted."""
+    return sorted(p.stem for p in INSTRUMENTS_DIR.glob("*.yaml"))
+
+
+def parse_instrument(text: str, where: str = "<instrument>") -> Instrument:
+    """Parse and validate an instrument from YAML text (an uploaded licensed file, or the
+    copy a campaign froze at creation); errors name ``where``, the item and the field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInputError(f"{where}: not valid YAML ({exc.__class__.__name__}).") from exc
     if not isinstance(data, dict):
         raise InvalidInputError(f"{where}: top level must be a mapping.")
     sc = _get(data, "scale", where, dict)
@@ -83,6 +107,10 @@ def load_instrument(path_or_name: str | Path) -> Instrument:
     )
     if scale.max <= scale.min:
         raise InvalidInputError(f"{where} scale: max must exceed min.")
+    if len(labels_fr) != scale.max - scale.min + 1:
+        raise InvalidInputError(
+            f"{where} scale: {len(labels_fr)} labels_fr for {scale.max - scale.min + 1} points."
+        )
     dims = tuple(
         Dimension(
             _get(d, "id", f"{where} dimension"),

@@ -53,14 +53,22 @@ class Diagnosis:
     n: int
 
 
-def diagnose(scores: Mapping[str, Sequence[float]]) -> Diagnosis:
-    """Skill / will / means: which is weakest, and what that implies (in French)."""
+NO_BRAKE = (
+    "Savoir-faire, vouloir et moyens sont tous élevés (au moins 70 % de l'échelle) : "
+    "pas de frein marqué au reporting."
+)
+
+
+def diagnose(scores: Mapping[str, Sequence[float]], *, scale_max: float = 5.0) -> Diagnosis:
+    """Skill / will / means: which is weakest, and what that implies (in French). When even
+    the weakest is at 70 % of the scale or more, nothing is called a problem."""
     missing = {"skill", "will", "means"} - set(scores)
     if missing:
         raise InvalidInputError(f"diagnose: missing dimensions {sorted(missing)}.")
     means = {k: mean_with_ci(scores[k]) for k in ("skill", "will", "means")}
     weakest = min(means, key=lambda k: means[k].mean)
-    return Diagnosis(means, weakest, IMPLICATIONS[weakest], min(m.n for m in means.values()))
+    implication = NO_BRAKE if means[weakest].mean >= 0.7 * scale_max else IMPLICATIONS[weakest]
+    return Diagnosis(means, weakest, implication, min(m.n for m in means.values()))
 
 
 def who5_score(answers: Sequence[int]) -> int:
@@ -79,10 +87,9 @@ def readiness_verdict(
     scale_max: float = 5.0,
 ) -> str:
     """French sentences on a team's readiness for a tooling or training project."""
-    parts = [
-        f"Équipe {team} (n = {engagement.n}) : engagement moyen "
-        f"{engagement.mean:.1f}/{scale_max:g}."
-    ]
+    # French decimals take a comma.
+    mean = f"{engagement.mean:.1f}".replace(".", ",")
+    parts = [f"{team} (n = {engagement.n}) : engagement moyen {mean}/{scale_max:g}."]
     low_engagement = engagement.mean < scale_max / 2
     if profile.dominant == "instrumental" and low_engagement:
         parts.append(

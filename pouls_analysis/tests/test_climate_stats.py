@@ -72,3 +72,10 @@ def test_profile_diagnosis_and_verdict() -> None:
     verdict = readiness_verdict("Ventes Ouest", profile, mean_with_ci([1, 2, 2, 1]), diag)
     assert "exposerait ce désengagement aux clients" in verdict
     assert who5_score([5, 5, 5, 5, 5]) == 100
+
+
+def test_no_brake_is_named_when_even_the_weakest_dimension_is_high() -> None:
+    high = diagnose({"skill": [4, 4, 4], "will": [4, 3.5, 4], "means": [4, 4, 3.5]})
+    assert "pas de frein marqué" in high.implication_fr
+    low = diagnose({"skill": [4, 4, 4], "will": [3, 3.5, 3], "means": [4, 4, 4]})
+    assert low.weakest == "will" and "montrer ce que" in low.implication_fr

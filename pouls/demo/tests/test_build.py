@@ -31,7 +31,9 @@ def demo(django_db_setup: None, django_db_blocker: object) -> Iterator[dict[str,
 def _wipe() -> None:
     from django.contrib.auth.models import User
 
-    for model in (Feedback, SalesFact, ActivityFact, Person):
+    from pouls.climate.models import Campaign
+
+    for model in (Campaign, Feedback, SalesFact, ActivityFact, Person):
         model.objects.all().delete()
     for perimeter in Perimeter.objects.order_by("-depth"):
         perimeter.delete()
@@ -131,3 +133,24 @@ def _digest() -> str:
     # Sorted on every field: rows may tie on date and text (answers without a comment).
     key = sorted(rows, key=lambda r: (r[1], r[0], -1 if r[2] is None else r[2], r[3]))
     return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+@pytest.mark.django_db
+def test_the_climate_campaign_plants_its_profiles(demo: dict[str, int]) -> None:
+    from django.contrib.auth.models import User
+
+    from pouls.climate.models import Campaign
+    from pouls.climate.publication import published_for_user
+    from pouls.climate.queries import group_result
+
+    campaign = Campaign.objects.get()
+    published = published_for_user(User.objects.get(username="carol"), campaign)
+    results = {
+        published.groups[gid].label.removeprefix("Magasin "): group_result(published, gid)
+        for gid in published.scores
+    }
+    assert demo["climate_responses"] >= 20 and "Région Nord" in results
+    assert "exposerait ce désengagement" in results["Rouen"].verdict
+    assert results["Amiens"].diagnosis is not None and results["Amiens"].diagnosis.weakest == "will"
+    assert results["Lille"].dominant_label == "Bienveillance"
+    assert {"Lille", "Rouen", "Amiens", "Reims"} <= set(results)  # every store is shown

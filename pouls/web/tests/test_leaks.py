@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
 from pouls.callbacks.models import Callback
+from pouls.climate.models import Campaign, ResultGroup
+from pouls.climate.tests.builders import make_campaign
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
 from pouls.org.models import Perimeter
 from pouls.surveys.models import Survey, SurveyLink
@@ -26,6 +28,7 @@ from pouls.testing import Personas, make_feedback, make_person, refresh_rollups
 from pouls.web.urls import urlpatterns
 
 Target = Perimeter | Feedback | Import | Briefing | Commitment
+Target = Perimeter | Feedback | Import | Campaign | ResultGroup
 
 
 def _perimeter(p: Personas, own: bool) -> Target:
@@ -71,6 +74,18 @@ def _commitment_data(p: Personas) -> dict[str, str]:
 
 
 TODAY = dt.date.today()
+
+
+def _campaign(p: Personas, own: bool) -> Campaign:
+    owner = p.lille if own else p.marseille
+    found = Campaign.objects.filter(perimeter=owner).first()
+    return found or make_campaign(owner=owner, name=f"Climat {owner.name}")
+
+
+def _result_group(p: Personas, own: bool) -> Target:
+    return ResultGroup.objects.get(
+        campaign=_campaign(p, own), perimeter=p.lille if own else p.marseille
+    )
 
 
 @dataclass(frozen=True)
@@ -125,6 +140,18 @@ REGISTRY: dict[str, Spec] = {
     "briefings-commitment-update": Spec(_commitment, "carol", "post", {"status": "done"}),
     "briefings-schedule-set": Spec(_perimeter, "bob", "post", {"period": "weekly"}),
     "briefings-my-pulse": Spec(None),
+    "climate-campaign-list": Spec(None),
+    "climate-campaign-new": Spec(None, "carol"),
+    "climate-campaign-detail": Spec(_campaign),
+    "climate-campaign-launch": Spec(_campaign, "carol", "post"),
+    "climate-campaign-invite": Spec(_campaign, "carol", "post"),
+    "climate-campaign-remind": Spec(_campaign, "carol", "post"),
+    "climate-campaign-close": Spec(_campaign, "carol", "post"),
+    "climate-campaign-print": Spec(_campaign, "carol", "post"),
+    "climate-results": Spec(_result_group),
+    "climate-results-comments": Spec(_result_group),
+    "climate-results-customers": Spec(_result_group),
+    "climate-results-export": Spec(_result_group, "carol"),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
@@ -328,3 +355,17 @@ def test_public_views_show_nothing_of_the_perimeter(
     assert client.get(reverse(name, args=["inconnu"])).status_code == 404
     Survey.objects.filter(pk=link.survey_id).update(is_open=False)
     assert client.get(reverse(name, args=[link.token])).status_code == 404
+# Public pages outside pouls.web.urls (no login): the respondent's one-time link.
+PUBLIC = {"climate-answer", "climate-answer-done"}
+
+
+def test_every_public_view_is_known_and_an_unknown_link_reveals_nothing(
+    client: Client, world: Personas
+) -> None:
+    from pouls.climate.respond_urls import urlpatterns as public
+
+    assert _names(public) == PUBLIC, "review new public views here"
+    _campaign(world, True)
+    body = client.get(reverse("climate-answer", args=["inconnu"])).content.decode()
+    assert "plus actif" in body and "Climat" not in body and "Lille" not in body
+    assert client.get(reverse("climate-answer-done")).status_code == 200
