@@ -345,16 +345,16 @@ class CompiledDefinitions:
         hits: list[CueHit] = []
         has_context: dict[str, bool] = {}  # one search per context pattern and text
         for i in sorted(candidates):
-            context = self._context[i]
-            if context is not None:
-                if context.pattern not in has_context:
-                    has_context[context.pattern] = context.search(folded) is not None
-                if not has_context[context.pattern]:
-                    continue
             for match in self._regexes[i].finditer(folded):
                 start, end = match.span()
                 if self._vetoed(i, folded, start, end):
                     continue
+                context = self._context[i]
+                if context is not None:  # searched only once a cue matched (rare)
+                    if context.pattern not in has_context:
+                        has_context[context.pattern] = context.search(folded) is not None
+                    if not has_context[context.pattern]:
+                        break
                 cue = self.cues[i]
                 start, end = _trim(text, start, end)
                 hits.append(CueHit(cue.behaviour, cue.id, cue.weight, start, end))
