@@ -4,6 +4,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -32,7 +33,9 @@ LINES = [
 ]
 
 
-def _run(tmp_path: Path, *args: str, lines: list[str] = LINES) -> tuple[int, str, list[dict]]:
+def _run(
+    tmp_path: Path, *args: str, lines: list[str] = LINES
+) -> tuple[int, str, list[dict[str, Any]]]:
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
