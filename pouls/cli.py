@@ -378,12 +378,16 @@ def manage(args: tuple[str, ...]) -> None:
 
 # --- analysis commands: each lives in pouls/commands/<name>.py and is registered here ---
 from pouls.commands.absa import absa  # noqa: E402
+from pouls.commands.analyze import analyze  # noqa: E402
 from pouls.commands.behaviours import behaviours  # noqa: E402
 from pouls.commands.privacy import privacy  # noqa: E402
+from pouls.commands.sentiment import sentiment  # noqa: E402
 
+main.add_command(analyze)
 evaluate.add_command(absa)
 evaluate.add_command(behaviours)
 evaluate.add_command(privacy)
+evaluate.add_command(sentiment)
 # --- end of analysis commands ---
 
 

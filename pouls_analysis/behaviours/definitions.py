@@ -12,7 +12,10 @@ Matching a text (``CompiledDefinitions.cue_hits``):
 1. fold the text once;
 2. find the cues that can match (literal gate, see ``CompiledDefinitions``) and run them;
 3. drop a hit when its cue's ``unless_before`` / ``unless_after`` pattern is found in the
-   same sentence within 60 characters;
+   same sentence within 60 characters, or when the cue says ``needs_context: true`` and the
+   text does not match the file's ``service_context`` pattern (no one serving, no contact
+   with a service named) (the same words about a product - "mécanique", "invisible" - are
+   not staff behaviour);
 4. keep the first surviving hit of each cue.
 """
 
@@ -77,6 +80,7 @@ class Cue:
     pattern: str
     unless_before: str | None = None
     unless_after: str | None = None
+    context: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,13 @@ def _parse(data: Any, name: str) -> tuple[BehaviourDefinition, ...]:
     macros = data.get("macros") or {}
     if not isinstance(macros, Mapping):
         raise DefinitionsError(f"{name}: 'macros' must be a mapping, got {type(macros).__name__}.")
+    context = data.get("service_context")
+    if context is not None:
+        if not isinstance(context, str) or not context.strip():
+            raise DefinitionsError(
+                f"{name}: 'service_context' must be a non-empty pattern, got {context!r}."
+            )
+        context = _expand(context.strip(), macros, f"{name}: service_context")
     definitions: list[BehaviourDefinition] = []
     seen: set[str] = set()
     for i, entry in enumerate(data["behaviours"]):
@@ -194,7 +205,7 @@ def _parse(data: Any, name: str) -> tuple[BehaviourDefinition, ...]:
         if not isinstance(cues_data, list) or not cues_data:
             raise DefinitionsError(f"{where}: 'cues' must be a non-empty list.")
         cues = tuple(
-            _parse_cue(c, fields["id"], macros, f"{where}.cues[{j}]")
+            _parse_cue(c, fields["id"], macros, f"{where}.cues[{j}]", context)
             for j, c in enumerate(cues_data)
         )
         if len({c.id for c in cues}) != len(cues):
@@ -212,7 +223,9 @@ def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
     return value.strip()
 
 
-def _parse_cue(entry: Any, behaviour: str, macros: Mapping[str, Any], where: str) -> Cue:
+def _parse_cue(
+    entry: Any, behaviour: str, macros: Mapping[str, Any], where: str, context: str | None
+) -> Cue:
     if not isinstance(entry, Mapping):
         raise DefinitionsError(f"{where} must be a mapping.")
     cue_id = _text(entry, "id", where)
@@ -230,6 +243,11 @@ def _parse_cue(entry: Any, behaviour: str, macros: Mapping[str, Any], where: str
         patterns[key] = _expand(raw.strip(), macros, f"{where}.{key}")
     pattern = patterns["pattern"]
     assert pattern is not None
+    needs_context = entry.get("needs_context", False)
+    if not isinstance(needs_context, bool):
+        raise DefinitionsError(
+            f"{where}: 'needs_context' must be true or false, got {needs_context!r}."
+        )
     return Cue(
         id=cue_id,
         behaviour=behaviour,
@@ -237,6 +255,7 @@ def _parse_cue(entry: Any, behaviour: str, macros: Mapping[str, Any], where: str
         pattern=pattern,
         unless_before=patterns["unless_before"],
         unless_after=patterns["unless_after"],
+        context=context if needs_context else None,
     )
 
 
@@ -294,6 +313,7 @@ class CompiledDefinitions:
         self._after = tuple(
             re.compile(c.unless_after) if c.unless_after else None for c in self.cues
         )
+        self._context = tuple(re.compile(c.context) if c.context else None for c in self.cues)
         by_literal: dict[str, set[int]] = {}
         always: list[int] = []
         for i, cue in enumerate(self.cues):
@@ -323,11 +343,18 @@ class CompiledDefinitions:
             for literal in set(self._gate.findall(folded)):
                 candidates |= self._by_found[literal]
         hits: list[CueHit] = []
+        has_context: dict[str, bool] = {}  # one search per context pattern and text
         for i in sorted(candidates):
             for match in self._regexes[i].finditer(folded):
                 start, end = match.span()
                 if self._vetoed(i, folded, start, end):
                     continue
+                context = self._context[i]
+                if context is not None:  # searched only once a cue matched (rare)
+                    if context.pattern not in has_context:
+                        has_context[context.pattern] = context.search(folded) is not None
+                    if not has_context[context.pattern]:
+                        break
                 cue = self.cues[i]
                 start, end = _trim(text, start, end)
                 hits.append(CueHit(cue.behaviour, cue.id, cue.weight, start, end))

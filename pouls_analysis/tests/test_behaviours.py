@@ -135,10 +135,53 @@ def test_literal_gate_gives_the_same_hits_as_running_every_cue() -> None:
             if rx.search(folded)
         }
         assert gated <= possible, row.id
-        # Hits missing from the gated set may only be ones vetoed by unless_before/after.
+        # Hits missing from the gated set may only be ones vetoed by unless_before/after or
+        # by the service context the text lacks.
         for behaviour, cue_id in possible - gated:
             cue = next(c for c in compiled.cues if c.id == cue_id and c.behaviour == behaviour)
-            assert cue.unless_before or cue.unless_after, (row.id, cue_id)
+            no_context = cue.context is not None and not re.search(cue.context, folded)
+            assert cue.unless_before or cue.unless_after or no_context, (row.id, cue_id)
+
+
+def test_context_cues_need_someone_serving_in_the_text() -> None:
+    rules = _rules()
+    about_products = [
+        "Clavier mécanique un peu bruyant, sinon parfait.",
+        "Protection d'écran invisible une fois posée.",
+        "J'ai mangé en groupe, très bon repas.",
+        "J'aurais dû prendre la taille M.",
+        "Je suppose que le mécanisme n'a pas de pile.",
+        "Il s'agissait d'un cadeau de Noël.",
+        "Montage fait en un clin d'oeil.",
+    ]
+    assert rules.predict(about_products).sum() == 0
+    with_staff = [
+        "Le vendeur avait un ton mécanique.",
+        "J'étais invisible pour la serveuse, elle servait les habitués.",
+    ]
+    found = [{m.behaviour for m in found} for found in rules.detect(with_staff)]
+    assert found == [{"neutralite"}, {"evitement"}]
+    # Other cues need no one named.
+    (hit,) = rules.detect(["« C'est la procédure », point."])[0]
+    assert hit.behaviour == "neutralite"
+
+
+def test_definitions_refuse_a_bad_context(tmp_path: Path) -> None:
+    path = tmp_path / "defs.yaml"
+    path.write_text(
+        "service_context: 3\nbehaviours:\n  - {id: a, label: A, description: d, coaching: c,\n"
+        "     cues: [{id: x, weight: 0.5, pattern: abc}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionsError, match="service_context"):
+        load_definitions(path)
+    path.write_text(
+        "behaviours:\n  - {id: a, label: A, description: d, coaching: c,\n"
+        "     cues: [{id: x, weight: 0.5, pattern: abc, needs_context: maybe}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionsError, match="needs_context"):
+        load_definitions(path)
 
 
 def test_supervised_fit_learns_from_labels_and_is_deterministic() -> None:

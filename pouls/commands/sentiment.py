@@ -1,0 +1,103 @@
+"""``pouls evaluate sentiment``: the learned and the lexicon sentiment models on star ratings.
+
+Runs without Django on CSV files of (text, stars). With ``--test`` the learned model is fitted
+on ``--train`` and both models are scored on ``--test``; without it, ``--cv K`` scores them on
+``--train`` by stratified K-fold cross-validation. See ``docs/models.md`` ("Sentiment").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+@click.command(name="sentiment")
+@click.option(
+    "--train",
+    "train_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of (text, stars 1-5) the learned model is fitted on.",
+)
+@click.option(
+    "--test",
+    "test_path",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of (text, stars) to score on; without it, --cv folds of --train.",
+)
+@click.option(
+    "--holdout",
+    type=float,
+    default=None,
+    help="Without --test: score on this stratified fraction of --train (seed 0), e.g. 0.2.",
+)
+@click.option("--cv", "folds", default=5, show_default=True, help="Folds without --test/--holdout.")
+@click.option("--text-column", default="text", show_default=True, help="Column of the texts.")
+@click.option("--label-column", default="stars", show_default=True, help="Column of the stars.")
+@click.option(
+    "--binary-train",
+    is_flag=True,
+    help="Fit the learned model on the 1-2 and 4-5 star texts only (3-star texts left out).",
+)
+def sentiment(
+    train_path: Path,
+    test_path: Path | None,
+    holdout: float | None,
+    folds: int,
+    text_column: str,
+    label_column: str,
+    binary_train: bool,
+) -> None:
+    """Accuracy and macro-F1, binary (1-2 vs 4-5) and 5-class, of both sentiment models.
+
+    Prints JSON with the model learned from the stars (word and character n-grams, word
+    vectors, lexicon features; calibrated logistic regression) beside the out-of-the-box
+    lexicon model. Rows without text or with stars outside 1-5 are skipped and listed.
+
+    Example: pouls evaluate sentiment --train avis.csv --holdout 0.2
+    """
+    from pouls_analysis.exceptions import AnalysisError
+    from pouls_analysis.sentiment.evaluate import (
+        StarRows,
+        cross_validate,
+        evaluate_split,
+        holdout_split,
+        read_star_csv,
+    )
+
+    def read(path: Path) -> StarRows:
+        try:
+            rows = read_star_csv(path, text_column=text_column, label_column=label_column)
+        except (AnalysisError, UnicodeDecodeError, OSError) as exc:
+            raise click.ClickException(f"{path}: {exc}") from None
+        for line, reason in rows.skipped[:20]:
+            click.echo(f"  {path.name}, ligne {line} ignorée : {reason}", err=True)
+        return rows
+
+    train = read(train_path)
+    report: dict[str, Any] = {"train": str(train_path), "skipped_train_rows": len(train.skipped)}
+    try:
+        if test_path is None and holdout is None:
+            if binary_train:
+                raise click.ClickException("--binary-train needs --test or --holdout.")
+            report.update(cross_validate(train, folds=folds))
+        else:
+            if test_path is not None:
+                test = read(test_path)
+                report.update({"test": str(test_path), "skipped_test_rows": len(test.skipped)})
+            else:
+                assert holdout is not None
+                train, test = holdout_split(train, holdout)
+                report["holdout"] = holdout
+            if binary_train:
+                keep = [i for i, stars in enumerate(train.stars) if stars != 3]
+                train = StarRows([train.texts[i] for i in keep], [train.stars[i] for i in keep])
+                report["binary_train"] = True
+            report.update(evaluate_split(train, test))
+    except AnalysisError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False))
