@@ -1,12 +1,12 @@
 """Weak signals per theme x perimeter, read from the weekly theme rollups.
 
 Steps for one week: the negative mentions of each theme in each store and department over
-that week and the 15 before (series = perimeter x theme); series already signalled in the
+that week and the 16 before (series = perimeter x theme); series already signalled in the
 last four weeks are known and not tested again (``active``); ``scan_latest`` tests the last
-1-3 weeks against a 12-week baseline (quasi-Poisson) with Benjamini-Hochberg across every
-series, and a CUSUM catches slow drifts; each alarm is kept as a ``ThemeSignal`` (first and
-last week seen). Field-report dysfunctions are addressed to departments, which are
-perimeters too: their signals land in the department's own scope.
+1-4 weeks against a 12-week baseline (exact Poisson test, quasi-Poisson scaled) with
+Benjamini-Hochberg across every series, and a CUSUM catches slow drifts; each alarm is kept
+as a ``ThemeSignal`` (first and last week seen). Field-report dysfunctions are addressed to
+departments, which are perimeters too: their signals land in the department's own scope.
 """
 
 from __future__ import annotations
