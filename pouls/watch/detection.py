@@ -62,7 +62,9 @@ def detect(week: dt.date) -> list[ThemeSignal]:
     }
     active = [i for i, key in enumerate(keys) if key in known]
     alarms = scan_latest(counts, active=active)
-    drifts = [a for a in cusum(counts) if a.period == len(weeks) - 1 and a.series not in active]
+    # A series that surges this week is not also a drift: one signal, the sharper reading.
+    skip = set(active) | {a.series for a in alarms}
+    drifts = [a for a in cusum(counts) if a.period == len(weeks) - 1 and a.series not in skip]
     changed: list[ThemeSignal] = []
     with transaction.atomic():
         for alarm in [*alarms, *drifts]:

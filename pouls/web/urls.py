@@ -13,6 +13,7 @@ urlpatterns = [
     path("p/<uuid:code>/verbatims/", views.verbatim_list, name="web-verbatim-list"),
     path("verbatim/<uuid:code>/", views.feedback_detail, name="web-feedback-detail"),
     path("", include("pouls.web.insights_urls")),
+    path("", include("pouls.web.signals_urls")),
     path(
         "p/<uuid:code>/export.csv",
         imports.feedback_export,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -12,9 +13,10 @@ from django.urls import URLPattern, URLResolver, reverse
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
 from pouls.org.models import Perimeter
 from pouls.testing import Personas, make_feedback, refresh_rollups
+from pouls.watch.models import ThemeSignal
 from pouls.web.urls import urlpatterns
 
-Target = Perimeter | Feedback | Import
+Target = Perimeter | Feedback | Import | ThemeSignal
 
 
 def _perimeter(p: Personas, own: bool) -> Target:
@@ -27,6 +29,10 @@ def _feedback(p: Personas, own: bool) -> Target:
 
 def _import(p: Personas, own: bool) -> Target:
     return Import.objects.get(perimeter=p.lille if own else p.marseille)
+
+
+def _signal(p: Personas, own: bool) -> Target:
+    return ThemeSignal.objects.get(perimeter=p.lille if own else p.marseille)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,8 @@ REGISTRY: dict[str, Spec] = {
     "web-quarantine-export": Spec(_import, "carol"),
     "web-insights-drivers": Spec(_perimeter),
     "web-insights-activity": Spec(_perimeter),
+    "web-signal-detail": Spec(_signal),
+    "web-perimeter-signals": Spec(_perimeter),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
@@ -79,6 +87,16 @@ def world(personas: Personas) -> Personas:
         )
         QuarantinedRow.objects.create(
             batch=batch, perimeter=perimeter, row_number=2, raw={"Magasin": secret}, reasons=[]
+        )
+        week = dt.date(2026, 11, 9)
+        ThemeSignal.objects.create(
+            perimeter=perimeter,
+            theme="checkout_payment",
+            kind="surge",
+            first_seen=week,
+            last_seen=week,
+            count=12,
+            expected=3.0,
         )
     refresh_rollups()
     return personas
