@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -116,7 +116,8 @@ def _silences(user: Any, week: dt.date) -> list[SilenceItem]:
         .values("perimeter_id", "date")
         .annotate(**{a: Sum(a) for a in ACTIVITIES})
     )
-    for row in rows:
+    for raw in rows:
+        row = cast(dict[str, Any], raw)
         i = (row["date"] - start).days // 7
         values = series.setdefault(row["perimeter_id"], {a: [0.0] * len(weeks) for a in ACTIVITIES})
         for a in ACTIVITIES:
@@ -130,7 +131,8 @@ def _silences(user: Any, week: dt.date) -> list[SilenceItem]:
     if not found:
         return []
     perimeters = Perimeter.objects.for_user(user).in_bulk({pid for pid, _, _ in found})
-    labels = {a: str(ActivityFact._meta.get_field(a).verbose_name) for a in ACTIVITIES}
+    fields = {a: ActivityFact._meta.get_field(a) for a in ACTIVITIES}
+    labels = {a: str(getattr(f, "verbose_name", a)) for a, f in fields.items()}
     items = [
         SilenceItem(perimeters[pid], a, labels[a], n) for pid, a, n in found if pid in perimeters
     ]

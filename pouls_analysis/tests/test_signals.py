@@ -109,3 +109,31 @@ def test_diffusion_can_count_perimeters_and_a_first_mention_does_not_explode() -
         emergence_map(mentions, stores, texts, diffusion_base=np.full(3, 10))
     with pytest.raises(InvalidInputError):
         emergence_map(-mentions, stores, texts)
+
+
+def test_a_growing_discovered_cluster_is_a_candidate_theme() -> None:
+    from pouls_analysis.signals.clusters import scan_clusters
+    from pouls_analysis.themes.discovery import ThemeDiscoverer
+
+    kinds = {
+        "parking": ["Le parking est trop petit", "Aucune place de parking libre", "Parking plein"],
+        "musique": ["Musique trop forte", "La musique est assourdissante", "Musique pénible"],
+        "toilettes": ["Les toilettes sont sales", "Toilettes fermées", "Pas de toilettes"],
+    }
+    texts, periods = [], []
+    for t in range(16):
+        for kind, variants in kinds.items():
+            n = 16 if kind == "parking" and t == 15 else 3
+            texts += [variants[(t + i) % 3] for i in range(n)]
+            periods += [t] * n
+    found = scan_clusters(
+        texts, periods, 16, discoverer=ThemeDiscoverer(n_clusters=3, random_state=0)
+    )
+    assert len(found) == 1
+    assert "parking" in found[0].keywords and found[0].count == 16
+    assert found[0].counts[:15] == (3,) * 15
+    assert all("arking" in texts[i] for i in found[0].representatives)
+    with pytest.raises(InvalidInputError):
+        scan_clusters(texts, periods[:-1], 16)
+    with pytest.raises(InvalidInputError):
+        scan_clusters(texts, periods, 4)
