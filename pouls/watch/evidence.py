@@ -22,7 +22,7 @@ from pouls.org.models import Perimeter
 from pouls.org.queries import list_subtree_ids
 from pouls.rollups.models import Dimension, MetricValue, Period
 from pouls.watch.detection import KNOWN_FOR_WEEKS, WATCHED_KINDS, last_complete_week
-from pouls.watch.models import ThemeSignal
+from pouls.watch.models import CandidateTheme, ThemeSignal
 from pouls_analysis.signals.detect import MIN_COUNT
 from pouls_analysis.signals.yoon import MapPoint, emergence_map
 from pouls_analysis.themes.verbatims import select_verbatims
@@ -228,3 +228,23 @@ def list_perimeter_signals(user: Any, perimeter: Perimeter, since: dt.date) -> l
         .select_related("perimeter")
         .order_by("-last_seen", "theme", "perimeter__name")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateItem:
+    candidate: CandidateTheme
+    evidence: list[Feedback]
+
+
+def list_candidates(user: Any, perimeter: Perimeter, since: dt.date) -> list[CandidateItem]:
+    """Candidate themes of the perimeter's visible subtree tested since ``since``, with their
+    representative texts re-read through the reader's scope."""
+    candidates = list(
+        CandidateTheme.objects.for_user(user)
+        .filter(perimeter__path__startswith=perimeter.path, week__gte=since)
+        .select_related("perimeter")
+        .order_by("-week", "perimeter__name", "-count")
+    )
+    ids = {pk for c in candidates for pk in c.evidence}
+    texts = Feedback.objects.for_user(user).in_bulk(ids)
+    return [CandidateItem(c, [texts[pk] for pk in c.evidence if pk in texts]) for c in candidates]

@@ -16,10 +16,16 @@ from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb
-from pouls.watch.evidence import get_emergence_map, get_signal_page, list_perimeter_signals
+from pouls.watch.evidence import (
+    get_emergence_map,
+    get_signal_page,
+    list_candidates,
+    list_perimeter_signals,
+)
 from pouls.watch.models import ThemeSignal
 
 LISTED_WEEKS = 26
+CANDIDATE_WEEKS = 4
 
 
 @login_required
@@ -49,6 +55,9 @@ def perimeter_signals(request: AuthedRequest, code: str) -> HttpResponse:
             (s, labels.get(s.theme, s.theme))
             for s in list_perimeter_signals(request.user, perimeter, since)
         ],
+        "candidates": list_candidates(
+            request.user, perimeter, today - dt.timedelta(weeks=CANDIDATE_WEEKS)
+        ),
         "map": emergence,
         "chart": emergence.chart(),
         "breadcrumb": list_breadcrumb(request.user, perimeter),
