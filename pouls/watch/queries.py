@@ -20,6 +20,7 @@ from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter
 from pouls.rollups.queries import nps_counts, nps_of
 from pouls.watch.detection import last_complete_week
+from pouls.watch.divergence import DivergenceItem, sales_up_nps_down
 from pouls.watch.models import ThemeSignal
 from pouls_analysis import Difference, NpsResult, compare_nps
 from pouls_analysis.stats.lagged import silent_weeks
@@ -66,10 +67,18 @@ class Feed:
     pains: list[Feedback] = field(default_factory=list)
     praises: list[Feedback] = field(default_factory=list)
     silences: list[SilenceItem] = field(default_factory=list)
+    divergences: list[DivergenceItem] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.signals or self.changes or self.pains or self.praises or self.silences)
+        return not (
+            self.signals
+            or self.changes
+            or self.pains
+            or self.praises
+            or self.silences
+            or self.divergences
+        )
 
 
 def whats_new(user: Any, today: dt.date | None = None) -> Feed:
@@ -100,6 +109,7 @@ def whats_new(user: Any, today: dt.date | None = None) -> Feed:
         pains=_verbatims(user, today, negative=True),
         praises=_verbatims(user, today, negative=False),
         silences=_silences(user, week),
+        divergences=sales_up_nps_down(user, week),
     )
 
 
