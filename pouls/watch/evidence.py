@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from pouls.annotations.models import Polarity
+from pouls.annotations.models import Polarity, ThemeMention
 from pouls.annotations.services import theme_labels
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter
@@ -45,7 +45,7 @@ class SignalPage:
     # The same theme signalled elsewhere in the reader's scope around the same time.
     spread: list[ThemeSignal]
     first_anywhere: dt.date
-    evidence: list[Feedback]
+    evidence: list[Evidence]
     evidence_pool: int
     min_support: int
 
@@ -101,31 +101,58 @@ def get_signal_page(user: Any, signal: ThemeSignal, today: dt.date | None = None
     )
 
 
-def _evidence(user: Any, signal: ThemeSignal) -> tuple[list[Feedback], int]:
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    feedback: Feedback
+    quote: str  # the sentence that mentions the theme (the whole text when none is found)
+
+
+SENTENCE_ENDS = ".!?…\n"
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` holding the span [start, end): what the quote is about, not
+    the rest of a long message.
+
+    Examples
+    --------
+    >>> sentence_around("Très bon accueil. Le terminal de paiement était en panne ! Merci.", 22, 30)
+    'Le terminal de paiement était en panne !'
+    """
+    if not 0 <= start <= end <= len(text):
+        return text.strip()
+    left = max((text.rfind(c, 0, start) for c in SENTENCE_ENDS), default=-1) + 1
+    rights = [i for c in SENTENCE_ENDS if (i := text.find(c, end)) >= 0]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left:right].strip() or text.strip()
+
+
+def _evidence(user: Any, signal: ThemeSignal) -> tuple[list[Evidence], int]:
     """Complaints on the theme in the perimeter while the signal lasted, newest first; the
-    quotes shown are the library's choice among them (representative, vivid, diverse)."""
+    quotes shown are the library's choice (representative, vivid, diverse) among the
+    sentences that carry the negative mention."""
     zone = timezone.get_current_timezone()
     since = dt.datetime.combine(signal.first_seen, dt.time.min, zone)
     until = dt.datetime.combine(signal.last_seen + dt.timedelta(days=7), dt.time.min, zone)
-    ids = (
-        Feedback.objects.for_user(user)
+    mentions = list(
+        ThemeMention.objects.for_user(user)
         .filter(
             perimeter_id__in=list_subtree_ids(user, signal.perimeter),
-            received_at__gte=since,
-            received_at__lt=until,
-            themes__theme=signal.theme,
-            themes__polarity=Polarity.NEGATIVE,
+            theme=signal.theme,
+            polarity=Polarity.NEGATIVE,
+            feedback__received_at__gte=since,
+            feedback__received_at__lt=until,
         )
-        .exclude(text="")
-        .order_by("-received_at")
-        .values_list("pk", flat=True)
-        .distinct()[:EVIDENCE_POOL]
+        .exclude(feedback__text="")
+        .select_related("feedback__perimeter")
+        .order_by("-feedback__received_at", "feedback_id")[:EVIDENCE_POOL]
     )
-    rows = list(Feedback.objects.for_user(user).filter(pk__in=list(ids)).order_by("-received_at"))
-    if not rows:
+    if not mentions:
         return [], 0
-    chosen = select_verbatims([f.text for f in rows], k=EVIDENCE_SHOWN)
-    return [rows[v.index] for v in chosen], len(rows)
+    quotes = [sentence_around(m.feedback.text, m.start, m.end) for m in mentions]
+    chosen = select_verbatims(quotes, k=EVIDENCE_SHOWN, min_chars=15)
+    pool = len({m.feedback_id for m in mentions})
+    return [Evidence(mentions[v.index].feedback, quotes[v.index]) for v in chosen], pool
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ def test_the_signal_page_shows_trend_spread_and_evidence(surges: Personas) -> No
     assert [s.perimeter.name for s in page.spread] == ["Site Marseille"]
     assert page.first_anywhere == LAST and page.min_support == 5
     assert page.evidence_pool == 4
-    assert {f.text for f in page.evidence} <= set(PAYMENT_TEXTS) and page.evidence
+    assert {e.quote for e in page.evidence} <= set(PAYMENT_TEXTS) and page.evidence
     chart = page.chart()
     assert chart["complaints"][-1] == 21 and chart["first_seen"] == LAST.isoformat()
 
@@ -83,7 +83,8 @@ def test_bob_sees_no_spread_nor_evidence_outside_his_store(
 ) -> None:
     signal = ThemeSignal.objects.get(perimeter=surges.lille)
     page = get_signal_page(surges.bob, signal, TODAY)
-    assert page.spread == [] and all(f.perimeter_id == surges.lille.pk for f in page.evidence)
+    assert page.spread == [] and page.evidence
+    assert all(e.feedback.perimeter_id == surges.lille.pk for e in page.evidence)
     client.force_login(surges.bob)
     body = client.get(reverse("web-signal-detail", args=[signal.code])).content.decode()
     assert "Marseille" not in body and "signal-data" in body and "plotly.min.js" in body
@@ -193,3 +194,15 @@ def test_a_store_viewer_s_map_counts_only_his_store(personas: Personas) -> None:
     assert {r.theme for r in result.rows} == {"delivery", "price", "waiting"}
     waiting = next(r for r in result.rows if r.theme == "waiting")
     assert waiting.complaints == 6 * MAP_BLOCKS * 4  # Lille's own, not the group's
+
+
+def test_the_quote_is_the_sentence_that_mentions_the_theme() -> None:
+    from pouls.watch import evidence
+
+    text = "Très bon accueil. Le terminal de paiement était en panne ! Merci quand même."
+    start = text.index("terminal")
+    assert evidence.sentence_around(text, start, start + 8) == (
+        "Le terminal de paiement était en panne !"
+    )
+    assert evidence.sentence_around("Sans point final", 0, 4) == "Sans point final"
+    assert evidence.sentence_around("Texte", 3, 99) == "Texte"  # offsets out of range
