@@ -21,7 +21,7 @@ from pouls.org.models import Perimeter
 from pouls.rollups.queries import nps_counts, nps_of
 from pouls.watch.detection import last_complete_week
 from pouls.watch.divergence import DivergenceItem, sales_up_nps_down
-from pouls.watch.models import ThemeSignal
+from pouls.watch.models import CandidateTheme, ThemeSignal
 from pouls_analysis import Difference, NpsResult, compare_nps
 from pouls_analysis.stats.lagged import silent_weeks
 
@@ -68,6 +68,7 @@ class Feed:
     praises: list[Feedback] = field(default_factory=list)
     silences: list[SilenceItem] = field(default_factory=list)
     divergences: list[DivergenceItem] = field(default_factory=list)
+    candidates: list[CandidateTheme] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -78,6 +79,7 @@ class Feed:
             or self.praises
             or self.silences
             or self.divergences
+            or self.candidates
         )
 
 
@@ -110,6 +112,12 @@ def whats_new(user: Any, today: dt.date | None = None) -> Feed:
         praises=_verbatims(user, today, negative=False),
         silences=_silences(user, week),
         divergences=sales_up_nps_down(user, week),
+        candidates=list(
+            CandidateTheme.objects.for_user(user)
+            .filter(week__gte=week - dt.timedelta(weeks=SIGNAL_WEEKS - 1))
+            .select_related("perimeter")
+            .order_by("-week", "perimeter__name", "-count")
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from pouls.testing import Personas, make_feedback
 from pouls.watch.candidates import CANDIDATE_WEEKS, scan_candidates
 from pouls.watch.detection import last_complete_week
 from pouls.watch.models import CandidateTheme
+from pouls.watch.queries import whats_new
 
 KINDS = {
     "parking": ["Le parking est trop petit", "Aucune place de parking libre", "Parking plein"],
@@ -67,11 +68,18 @@ def test_a_surging_uncovered_group_is_a_candidate_of_its_store_only(
     assert sum(c.count for c in lille) == 16
     assert sum(sum(c.counts[:-1]) for c in lille) == 3 * (CANDIDATE_WEEKS - 1)
     assert scan_candidates(week) == found == CandidateTheme.objects.count()  # a re-run replaces
+    assert {c.perimeter.name for c in whats_new(personas.bob).candidates} == {"Site Lille"}
+    assert {c.perimeter.name for c in whats_new(personas.alice).candidates} == {
+        "Site Lille",
+        "Site Marseille",
+    }
     client.force_login(personas.bob)
     body = client.get(reverse("web-perimeter-signals", args=[personas.lille.code])).content
     text = body.decode()
     assert "parking" in text and "arking" in text.split('id="candidates"')[1]
     assert "usique" not in text
+    feed = client.get(reverse("web-feed")).content.decode()
+    assert "parking" in feed.split('id="candidates"')[1] and "usique" not in feed
     client.force_login(personas.alice)
     group = client.get(reverse("web-perimeter-signals", args=[personas.group.code])).content
     assert b"musique" in group and b"parking" in group
