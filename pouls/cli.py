@@ -108,6 +108,18 @@ def _analyse_texts() -> None:
     started = time.perf_counter()
     done = annotate_pending()
     click.echo(f"  {done} textes analysés ({time.perf_counter() - started:.0f} s).")
+    _scan_candidate_themes()
+
+
+def _scan_candidate_themes() -> None:
+    """Candidate new themes of the last complete week (``detect_candidate_themes``, daily in
+    production), once after the texts were analysed."""
+    from pouls.watch.candidates import scan_candidates
+    from pouls.watch.detection import last_complete_week
+
+    started = time.perf_counter()
+    found = scan_candidates(last_complete_week())
+    click.echo(f"  {found} thèmes candidats ({time.perf_counter() - started:.0f} s).")
 
 
 def _refresh_rollups() -> None:

@@ -1,12 +1,12 @@
 """Weak signals per theme x perimeter, read from the weekly theme rollups.
 
 Steps for one week: the negative mentions of each theme in each store and department over
-that week and the 15 before (series = perimeter x theme); series already signalled in the
+that week and the 16 before (series = perimeter x theme); series already signalled in the
 last four weeks are known and not tested again (``active``); ``scan_latest`` tests the last
-1-3 weeks against a 12-week baseline (quasi-Poisson) with Benjamini-Hochberg across every
-series, and a CUSUM catches slow drifts; each alarm is kept as a ``ThemeSignal`` (first and
-last week seen). Field-report dysfunctions are addressed to departments, which are
-perimeters too: their signals land in the department's own scope.
+1-4 weeks against a 12-week baseline (exact Poisson test, quasi-Poisson scaled) with
+Benjamini-Hochberg across every series, and a CUSUM catches slow drifts; each alarm is kept
+as a ``ThemeSignal`` (first and last week seen). Field-report dysfunctions are addressed to
+departments, which are perimeters too: their signals land in the department's own scope.
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ def detect(week: dt.date) -> list[ThemeSignal]:
     }
     active = [i for i, key in enumerate(keys) if key in known]
     alarms = scan_latest(counts, active=active)
-    drifts = [a for a in cusum(counts) if a.period == len(weeks) - 1 and a.series not in active]
+    # A series that surges this week is not also a drift: one signal, the sharper reading.
+    skip = set(active) | {a.series for a in alarms}
+    drifts = [a for a in cusum(counts) if a.period == len(weeks) - 1 and a.series not in skip]
     changed: list[ThemeSignal] = []
     with transaction.atomic():
         for alarm in [*alarms, *drifts]:

@@ -56,3 +56,29 @@ class DigestSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} daily={self.daily}"
+
+
+class CandidateTheme(models.Model):
+    """A group of texts that no theme covers and whose weekly count surges in a store or
+    department (``pouls_analysis.signals.clusters.scan_clusters``): a theme to name or dismiss."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("semaine testée"))  # its Monday
+    keywords = models.JSONField(_("mots-clés"), default=list)
+    counts = models.JSONField(_("textes par semaine"), default=list)  # oldest first
+    count = models.PositiveIntegerField(_("textes cette semaine"))
+    expected = models.FloatField(_("attendu"))
+    q_value = models.FloatField()
+    # Feedback ids of representative texts; always re-read through Feedback.objects.for_user.
+    evidence = models.JSONField(default=list)
+
+    objects = ScopedQuerySet["CandidateTheme"].as_manager()
+
+    class Meta:
+        verbose_name = _("thème candidat")
+        verbose_name_plural = _("thèmes candidats")
+        indexes = [models.Index(fields=["perimeter", "week"], name="candidate_perim_week")]
+
+    def __str__(self) -> str:
+        return f"{' '.join(self.keywords[:3])} @ {self.perimeter_id} ({self.week})"

@@ -9,22 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from django.db.models import Sum
 from django.utils import timezone
 
+from pouls.activity.models import ActivityFact
 from pouls.annotations.services import theme_labels
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter
 from pouls.rollups.queries import nps_counts, nps_of
 from pouls.watch.detection import last_complete_week
-from pouls.watch.models import ThemeSignal
+from pouls.watch.divergence import DivergenceItem, sales_up_nps_down
+from pouls.watch.models import CandidateTheme, ThemeSignal
 from pouls_analysis import Difference, NpsResult, compare_nps
+from pouls_analysis.stats.lagged import silent_weeks
 
 SIGNAL_WEEKS = 2
 CHANGE_DAYS = 28
 VERBATIM_DAYS = 7
 CREDIBLE = ("hausse crédible", "baisse crédible")
+SILENCE_WEEKS = 12
+ACTIVITIES = ("visits", "calls", "quotes", "reports_filed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +50,37 @@ class ChangeItem:
 
 
 @dataclass(frozen=True, slots=True)
+class SilenceItem:
+    """An activity a perimeter used to record and has not for ``weeks`` weeks."""
+
+    perimeter: Perimeter
+    activity: str  # field of ActivityFact
+    label: str
+    weeks: int
+
+
+@dataclass(frozen=True, slots=True)
 class Feed:
     week: dt.date
     signals: list[SignalItem] = field(default_factory=list)
     changes: list[ChangeItem] = field(default_factory=list)
     pains: list[Feedback] = field(default_factory=list)
     praises: list[Feedback] = field(default_factory=list)
+    silences: list[SilenceItem] = field(default_factory=list)
+    divergences: list[DivergenceItem] = field(default_factory=list)
+    candidates: list[CandidateTheme] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.signals or self.changes or self.pains or self.praises)
+        return not (
+            self.signals
+            or self.changes
+            or self.pains
+            or self.praises
+            or self.silences
+            or self.divergences
+            or self.candidates
+        )
 
 
 def whats_new(user: Any, today: dt.date | None = None) -> Feed:
@@ -83,7 +110,51 @@ def whats_new(user: Any, today: dt.date | None = None) -> Feed:
         changes=_credible_changes(user, today),
         pains=_verbatims(user, today, negative=True),
         praises=_verbatims(user, today, negative=False),
+        silences=_silences(user, week),
+        divergences=sales_up_nps_down(user, week),
+        candidates=list(
+            CandidateTheme.objects.for_user(user)
+            .filter(week__gte=week - dt.timedelta(weeks=SIGNAL_WEEKS - 1))
+            .select_related("perimeter")
+            .order_by("-week", "perimeter__name", "-count")
+        ),
     )
+
+
+def _silences(user: Any, week: dt.date) -> list[SilenceItem]:
+    """Perimeters where an activity (visits, calls, quotes, reports) has been at zero for at
+    least three whole weeks after being recorded before (``silent_weeks``): a team that stops
+    reporting correlates with nothing, so the feed says it plainly. Weeks end with ``week``."""
+    weeks = [week - dt.timedelta(weeks=k) for k in reversed(range(SILENCE_WEEKS))]
+    start, end = weeks[0], week + dt.timedelta(days=7)
+    series: dict[int, dict[str, list[float]]] = {}
+    rows = (
+        ActivityFact.objects.for_user(user)
+        .filter(date__gte=start, date__lt=end)
+        .values("perimeter_id", "date")
+        .annotate(**{a: Sum(a) for a in ACTIVITIES})
+    )
+    for raw in rows:
+        row = cast(dict[str, Any], raw)
+        i = (row["date"] - start).days // 7
+        values = series.setdefault(row["perimeter_id"], {a: [0.0] * len(weeks) for a in ACTIVITIES})
+        for a in ACTIVITIES:
+            values[a][i] += float(row[a] or 0)
+    found = [
+        (pid, a, silent)
+        for pid, values in series.items()
+        for a in ACTIVITIES
+        if (silent := silent_weeks(values[a]))
+    ]
+    if not found:
+        return []
+    perimeters = Perimeter.objects.for_user(user).in_bulk({pid for pid, _, _ in found})
+    fields = {a: ActivityFact._meta.get_field(a) for a in ACTIVITIES}
+    labels = {a: str(getattr(f, "verbose_name", a)) for a, f in fields.items()}
+    items = [
+        SilenceItem(perimeters[pid], a, labels[a], n) for pid, a, n in found if pid in perimeters
+    ]
+    return sorted(items, key=lambda i: (-i.weeks, i.perimeter.name, i.activity))
 
 
 def _credible_changes(user: Any, today: dt.date) -> list[ChangeItem]:

@@ -17,6 +17,7 @@ from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb
 from pouls.rollups.queries import ThemeShare, TrendPoint, nps_counts, nps_of, theme_shares
 from pouls_analysis import Difference, NpsResult, compare_nps
+from pouls_analysis.stats.compare import SmoothedNps, smooth_nps
 from pouls_analysis.stats.scores import MAX_RELIABLE_HALF_WIDTH, MIN_RELIABLE_N
 
 SALES_WINDOW_DAYS = 30
@@ -28,6 +29,8 @@ THEME_WEEKS = 8
 class ChildScore:
     perimeter: Perimeter
     result: NpsResult
+    # The child's NPS pulled toward this perimeter's (empirical Bayes, pouls_analysis).
+    smoothed: SmoothedNps
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,7 @@ def get_dashboard(user: Any, perimeter: Perimeter, since: dt.datetime | None) ->
         nps=result,
         caveats=reliability_words(result),
         volume=counts.get(perimeter.pk, {}).get("volume", 0),
-        children=[ChildScore(child, nps_of(counts, child.pk)) for child in children],
+        children=_child_scores(children, counts, result),
         verbatims=latest_verbatims(user, ids),
         indicators=sales_and_activity(user, ids, sales_since),
         sales_since=sales_since,
@@ -103,6 +106,18 @@ def get_dashboard(user: Any, perimeter: Perimeter, since: dt.datetime | None) ->
         ],
         theme_weeks=THEME_WEEKS,
     )
+
+
+def _child_scores(
+    children: list[Perimeter], counts: dict[int, dict[str, int]], parent: NpsResult
+) -> list[ChildScore]:
+    """Each child's NPS and its value smoothed toward the parent, the prior strength
+    estimated from the spread between the siblings."""
+    results = [nps_of(counts, child.pk) for child in children]
+    return [
+        ChildScore(child, result, smooth_nps(result, parent, results))
+        for child, result in zip(children, results, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

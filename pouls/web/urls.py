@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("pouls.callbacks.urls")),
     path("", include("pouls.briefings.urls")),
     path("", include("pouls.climate.urls")),
+    path("", include("pouls.web.signals_urls")),
     path(
         "p/<uuid:code>/export.csv",
         imports.feedback_export,

@@ -1,9 +1,11 @@
 """Surges and drifts in count series (theme x perimeter, per week).
 
 Steps for the latest period of every series: a rolling baseline from the previous periods
-(mean, and the series' own over-dispersion: real counts vary more than Poisson); an exact
-Poisson test of the latest count against it (quasi-Poisson: counts and expectation divided
-by the dispersion); the Benjamini-Hochberg procedure across all series tested that period,
+(mean, and the over-dispersion of theme counts: real counts vary more than Poisson); an
+exact Poisson test of the latest 1-4 periods against it, on counts and expectation divided
+by the dispersion (quasi-Poisson: with dispersion 1 it is the plain exact Poisson test,
+which raises 2-3 times too many false alarms on over-dispersed counts, see
+benchmarks/signals.py); the Benjamini-Hochberg procedure across all series tested that period,
 so that looking at many themes does not flood the manager with chance findings; a minimum
 support. A CUSUM on standardised residuals catches slow, persistent drifts that no single
 week makes significant.
@@ -26,10 +28,14 @@ __all__ = ["Alarm", "benjamini_hochberg", "cusum", "scan_latest"]
 # per 100 theme-weeks); benchmarks/signals.py reports other seeds.
 BASELINE_PERIODS = 12
 MIN_COUNT = 5
-FDR = 0.12
-# The last 1, 2 and 3 periods are each tested against the baseline before them: a surge that
+FDR = 0.08
+# The last 1 to 4 periods are each tested against the baseline before them: a surge that
 # lasts shows in the longer windows before any single week is significant.
-WINDOWS = 3
+WINDOWS = 4
+# Share of series left out of the pooled dispersion: those with the most excess variance,
+# mostly series with an old surge inside their baseline, which would otherwise make every
+# other series look noisier than it is.
+DISPERSION_TRIM = 0.1
 CUSUM_K = 0.5
 CUSUM_H = 8.0
 
@@ -67,17 +73,22 @@ def benjamini_hochberg(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     return out
 
 
-def _baseline(history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _baseline(history: np.ndarray, *, overdispersion: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Mean of each row of ``history`` and its dispersion (variance / mean, at least 1).
 
     Counts are taken as negative binomial, var = mean + mean^2 / k, with one k pooled over
-    all series by the method of moments: eight weeks say little about one series' variance,
-    while the extra variance growing with the mean is what real theme counts show.
+    all series by the method of moments (leaving out the ``DISPERSION_TRIM`` share with the
+    largest excess): twelve weeks say little about one series' variance, while the extra
+    variance growing with the mean is what real theme counts show.
     """
     mean = history.mean(axis=1)
+    if not overdispersion:
+        return np.maximum(mean, 0.5), np.ones_like(mean)
     var = history.var(axis=1, ddof=1) if history.shape[1] > 1 else mean
-    excess = float(np.sum(var - mean))
-    squares = float(np.sum(mean**2))
+    ratio = (var - mean) / np.maximum(mean, 0.5) ** 2
+    keep = ratio <= np.quantile(ratio, 1 - DISPERSION_TRIM) if ratio.size else ratio > 0
+    excess = float(np.sum((var - mean)[keep]))
+    squares = float(np.sum(mean[keep] ** 2))
     inverse_k = max(0.0, excess / squares) if squares > 0 else 0.0
     dispersion = np.clip(1.0 + mean * inverse_k, 1.0, 10.0)
     return np.maximum(mean, 0.5), dispersion
@@ -96,13 +107,15 @@ def scan_latest(
     fdr: float = FDR,
     min_count: int = MIN_COUNT,
     active: Sequence[int] = (),
+    overdispersion: bool = True,
 ) -> list[Alarm]:
     """Surges at the end of ``counts`` (series x periods) against the periods before.
 
-    Tests per series on the last 1, 2 and 3 periods (``WINDOWS``) against the baseline
+    Tests per series on the last 1 to 4 periods (``WINDOWS``) against the baseline
     before them, with the Benjamini-Hochberg procedure over all of them. Series in
     ``active`` (already signalled recently) are not tested again: they are known, and their
     repeated significance would otherwise loosen the procedure for everything else.
+    ``overdispersion=False`` gives the plain exact Poisson test (for comparison).
 
     Examples
     --------
@@ -121,7 +134,7 @@ def scan_latest(
     end = data.shape[1]
     tested = np.setdiff1d(np.arange(data.shape[0]), np.asarray(active, dtype=int))
     history = data[tested, max(0, end - WINDOWS - baseline_periods) : end - WINDOWS]
-    expected, dispersion = _baseline(history.astype(float))
+    expected, dispersion = _baseline(history.astype(float), overdispersion=overdispersion)
     last = data[tested, -1]
     p_values = np.concatenate(
         [

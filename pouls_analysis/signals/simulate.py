@@ -69,6 +69,7 @@ def evaluate(
     fdr: float = FDR,
     baseline_periods: int = BASELINE_PERIODS,
     cooldown: int = 4,
+    overdispersion: bool = True,
 ) -> SimulationReport:
     """Scan every period as if it were the latest; a surge counts as found when an alarm
     comes within ``window`` periods of its onset; any other alarm is a false one. A series
@@ -82,7 +83,11 @@ def evaluate(
         active = [i for i, when in last_alarm.items() if t - when <= cooldown]
         theme_weeks += counts.shape[0] - len(active)
         alarms = scan_latest(
-            counts[:, : t + 1], fdr=fdr, baseline_periods=baseline_periods, active=active
+            counts[:, : t + 1],
+            fdr=fdr,
+            baseline_periods=baseline_periods,
+            active=active,
+            overdispersion=overdispersion,
         )
         for alarm in alarms:
             last_alarm[alarm.series] = t

@@ -6,7 +6,13 @@ Degree of visibility of theme i in period j: DoV_ij = TF_ij / NN_j * (1 - tw * (
 degree of diffusion: DoD_ij = DF_ij / NN_j * (1 - tw * (n - j)), where TF counts mentions,
 DF counts texts mentioning the theme, NN_j is the number of texts of period j, n the last
 period and tw a time weight that favours recent periods. Growth is the geometric mean of
-the period-to-period ratios; the quadrants split at the medians over all themes.
+the period-to-period ratios (with half a mention added to every count, so that a theme going
+from 0 to 1 mention does not grow a billion-fold); the quadrants split at the medians over
+all themes.
+
+Diffusion may be measured over other units than texts (``diffusion_base``): when each text
+mentions a theme at most once, texts mentioning it equal its mentions and the two maps would
+coincide; the Django side then counts the perimeters where the theme is mentioned.
 """
 
 from __future__ import annotations
@@ -35,15 +41,15 @@ class MapPoint:
     on_diffusion: Quadrant  # keyword issue map (KIM)
 
 
-def _degrees(counts: np.ndarray, texts: np.ndarray, tw: float) -> np.ndarray:
+def _degrees(counts: np.ndarray, base: np.ndarray, tw: float) -> np.ndarray:
     n = counts.shape[0]
     weights = 1 - tw * (n - 1 - np.arange(n))
-    return np.asarray(counts / np.maximum(texts, 1)[:, None] * weights[:, None])
+    return np.asarray(counts / np.maximum(base, 1)[:, None] * weights[:, None])
 
 
-def _growth(degrees: np.ndarray) -> np.ndarray:
-    eps = 1e-9
-    ratios = (degrees[1:] + eps) / (degrees[:-1] + eps)
+def _growth(counts: np.ndarray, base: np.ndarray, tw: float) -> np.ndarray:
+    degrees = _degrees(counts + 0.5, base, tw)
+    ratios = degrees[1:] / degrees[:-1]
     return np.asarray(np.exp(np.log(ratios).mean(axis=0)) - 1.0)
 
 
@@ -59,7 +65,12 @@ def _quadrants(level: np.ndarray, growth: np.ndarray) -> list[Quadrant]:
 
 
 def emergence_map(
-    mentions: np.ndarray, texts_with: np.ndarray, texts: np.ndarray, *, tw: float = TIME_WEIGHT
+    mentions: np.ndarray,
+    texts_with: np.ndarray,
+    texts: np.ndarray,
+    *,
+    tw: float = TIME_WEIGHT,
+    diffusion_base: np.ndarray | None = None,
 ) -> list[MapPoint]:
     """Place each theme on the two maps.
 
@@ -69,6 +80,9 @@ def emergence_map(
         Mentions of each theme, and texts mentioning it, per period.
     texts : array (periods,)
         Number of texts per period.
+    diffusion_base : array (periods,) or None
+        Denominator of the diffusion when ``texts_with`` counts other units than texts
+        (e.g. perimeters); ``texts`` when None.
 
     Examples
     --------
@@ -79,10 +93,12 @@ def emergence_map(
     mentions = np.asarray(mentions, dtype=float)
     texts_with = np.asarray(texts_with, dtype=float)
     texts = np.asarray(texts, dtype=float)
+    base = texts if diffusion_base is None else np.asarray(diffusion_base, dtype=float)
     if (
         mentions.ndim != 2
         or mentions.shape != texts_with.shape
         or texts.shape != mentions.shape[:1]
+        or base.shape != texts.shape
     ):
         raise InvalidInputError(
             f"mentions and texts_with must be periods x themes and texts one value per period, "
@@ -90,9 +106,11 @@ def emergence_map(
         )
     if mentions.shape[0] < 2:
         raise InvalidInputError("at least two periods are needed to measure growth.")
-    dov, dod = _degrees(mentions, texts, tw), _degrees(texts_with, texts, tw)
-    v_level, v_growth = dov.mean(axis=0), _growth(dov)
-    d_level, d_growth = dod.mean(axis=0), _growth(dod)
+    if np.any(mentions < 0) or np.any(texts_with < 0) or np.any(texts < 0) or np.any(base < 0):
+        raise InvalidInputError("counts must be >= 0.")
+    v_level = _degrees(mentions, texts, tw).mean(axis=0)
+    d_level = _degrees(texts_with, base, tw).mean(axis=0)
+    v_growth, d_growth = _growth(mentions, texts, tw), _growth(texts_with, base, tw)
     kem, kim = _quadrants(v_level, v_growth), _quadrants(d_level, d_growth)
     return [
         MapPoint(

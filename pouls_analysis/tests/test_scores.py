@@ -46,7 +46,7 @@ def test_out_of_range_scores_are_refused() -> None:
         nps_from_counts(-1, 0, 0)
 
 
-@pytest.mark.parametrize("n", [10, 30, 100, 200])
+@pytest.mark.parametrize("n", [10, 20, 30, 50, 100, 200])
 @pytest.mark.parametrize("mix", [(0.5, 0.3, 0.2), (0.2, 0.3, 0.5), (0.7, 0.2, 0.1)])
 def test_coverage_stays_near_95_percent(n: int, mix: tuple[float, float, float]) -> None:
     rng = np.random.default_rng(20261122)

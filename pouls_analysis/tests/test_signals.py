@@ -92,3 +92,48 @@ def test_a_rare_growing_theme_is_a_weak_signal_and_a_frequent_steady_one_is_know
     ]
     with pytest.raises(InvalidInputError):
         emergence_map(mentions[:1], mentions[:1], texts[:1])
+
+
+def test_diffusion_can_count_perimeters_and_a_first_mention_does_not_explode() -> None:
+    from pouls_analysis.signals import emergence_map
+
+    texts = np.full(4, 400)
+    mentions = np.array([[30, 0, 10], [30, 0, 12], [31, 1, 20], [30, 1, 40]])
+    # Perimeters (of 10) where each theme is mentioned: the third spreads, the first stays.
+    stores = np.array([[8, 0, 1], [8, 0, 2], [8, 1, 5], [8, 1, 9]])
+    points = emergence_map(mentions, stores, texts, diffusion_base=np.full(4, 10))
+    assert points[2].diffusion_growth > points[1].diffusion_growth > points[0].diffusion_growth
+    assert points[1].visibility_growth < 2  # 0 -> 1 mention: grows, but not a billion-fold
+    assert points[2].on_diffusion == "signal faible" or points[2].on_diffusion == "signal fort"
+    with pytest.raises(InvalidInputError):
+        emergence_map(mentions, stores, texts, diffusion_base=np.full(3, 10))
+    with pytest.raises(InvalidInputError):
+        emergence_map(-mentions, stores, texts)
+
+
+def test_a_growing_discovered_cluster_is_a_candidate_theme() -> None:
+    from pouls_analysis.signals.clusters import scan_clusters
+    from pouls_analysis.themes.discovery import ThemeDiscoverer
+
+    kinds = {
+        "parking": ["Le parking est trop petit", "Aucune place de parking libre", "Parking plein"],
+        "musique": ["Musique trop forte", "La musique est assourdissante", "Musique pénible"],
+        "toilettes": ["Les toilettes sont sales", "Toilettes fermées", "Pas de toilettes"],
+    }
+    texts, periods = [], []
+    for t in range(16):
+        for kind, variants in kinds.items():
+            n = 16 if kind == "parking" and t == 15 else 3
+            texts += [variants[(t + i) % 3] for i in range(n)]
+            periods += [t] * n
+    found = scan_clusters(
+        texts, periods, 16, discoverer=ThemeDiscoverer(n_clusters=3, random_state=0)
+    )
+    assert len(found) == 1
+    assert "parking" in found[0].keywords and found[0].count == 16
+    assert found[0].counts[:15] == (3,) * 15
+    assert all("arking" in texts[i] for i in found[0].representatives)
+    with pytest.raises(InvalidInputError):
+        scan_clusters(texts, periods[:-1], 16)
+    with pytest.raises(InvalidInputError):
+        scan_clusters(texts, periods, 4)

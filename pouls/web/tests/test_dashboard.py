@@ -211,3 +211,30 @@ def test_theme_shares_come_from_the_rollups_with_their_interval(
     assert delivery.now == proportion_interval(10, 20)
     assert delivery.negative.share == 1.0
     assert delivery.change.verdict == "pas assez de réponses"  # nothing the 8 weeks before
+
+
+def test_children_show_the_library_s_smoothed_nps_labelled(
+    client: Client, scored: Personas
+) -> None:
+    from pouls_analysis import nps_from_scores, smooth_nps
+
+    client.force_login(scored.alice)
+    response = client.get(reverse("web-perimeter-dashboard", args=[scored.nord.code]))
+    d = response.context["d"]
+    lille = next(c for c in d.children if c.perimeter == scored.lille)
+    scores = [
+        s
+        for s in Feedback.objects.filter(
+            perimeter__in=[scored.lille, scored.lille_team]
+        ).values_list("nps", flat=True)
+        if s is not None
+    ]
+    expected = smooth_nps(nps_from_scores(scores), d.nps, [c.result for c in d.children])
+    assert lille.smoothed.smoothed == pytest.approx(expected.smoothed)
+    assert lille.smoothed.weight == pytest.approx(expected.weight)
+    # Roubaix has no answer: its smoothed value is the parent's, said as such.
+    roubaix = next(c for c in d.children if c.perimeter == scored.roubaix)
+    assert roubaix.smoothed.smoothed == pytest.approx(d.nps.nps)
+    assert roubaix.smoothed.weight == 0
+    body = response.content.decode()
+    assert "NPS lissé vers" in body and "bayésien empirique" in body

@@ -29,6 +29,11 @@ from pouls.web.urls import urlpatterns
 
 Target = Perimeter | Feedback | Import | Briefing | Commitment
 Target = Perimeter | Feedback | Import | Campaign | ResultGroup
+from pouls.testing import Personas, make_feedback, refresh_rollups
+from pouls.watch.models import ThemeSignal
+from pouls.web.urls import urlpatterns
+
+Target = Perimeter | Feedback | Import | ThemeSignal
 
 
 def _perimeter(p: Personas, own: bool) -> Target:
@@ -86,6 +91,8 @@ def _result_group(p: Personas, own: bool) -> Target:
     return ResultGroup.objects.get(
         campaign=_campaign(p, own), perimeter=p.lille if own else p.marseille
     )
+def _signal(p: Personas, own: bool) -> Target:
+    return ThemeSignal.objects.get(perimeter=p.lille if own else p.marseille)
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,8 @@ REGISTRY: dict[str, Spec] = {
     "climate-results-comments": Spec(_result_group),
     "climate-results-customers": Spec(_result_group),
     "climate-results-export": Spec(_result_group, "carol"),
+    "web-signal-detail": Spec(_signal),
+    "web-perimeter-signals": Spec(_perimeter),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
@@ -180,6 +189,16 @@ def world(personas: Personas) -> Personas:
         make_callback(feedback=feedback)
     make_survey(perimeter=personas.lille, title="Enquête Lille")
     make_survey(perimeter=personas.marseille, title="Enquête Marseille")
+        week = dt.date(2026, 11, 9)
+        ThemeSignal.objects.create(
+            perimeter=perimeter,
+            theme="checkout_payment",
+            kind="surge",
+            first_seen=week,
+            last_seen=week,
+            count=12,
+            expected=3.0,
+        )
     refresh_rollups()
     return personas
 
