@@ -207,8 +207,9 @@ LOGGING = {
         },
         "django.request": {"filters": ["redact_tokens"]},
         "django.security.csrf": {"filters": ["redact_tokens"]},
+        # WeasyPrint logs each layout step at INFO; only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("POULS_LOG_LEVEL", "INFO").upper()},
-    # WeasyPrint logs each layout step at INFO; only its warnings matter.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
