@@ -182,9 +182,9 @@ def with_learned_themes(tax: Any, train: Sequence[Sentence], n_lemmas: int = 8) 
         inside_set = set(inside)
         df_in: dict[int, int] = {}
         df_out: dict[int, int] = {}
-        for k, lemmas in enumerate(lemma_sets):
+        for k, present in enumerate(lemma_sets):
             counts = df_in if k in inside_set else df_out
-            for lemma in lemmas:
+            for lemma in present:
                 counts[lemma] = counts.get(lemma, 0) + 1
         n_in, n_out = len(inside), len(train) - len(inside)
         scored = sorted(
@@ -195,7 +195,7 @@ def with_learned_themes(tax: Any, train: Sequence[Sentence], n_lemmas: int = 8) 
             for i, a in df_in.items()
             if a >= 2
         )
-        lemmas = tuple(key for score, key in reversed(scored) if score > 0)[:n_lemmas]
+        seeds = tuple(key for score, key in reversed(scored) if score > 0)[:n_lemmas]
         examples = tuple(sorted((train[k].text for k in inside), key=len)[:5])
         slug = re.sub(r"[^a-z0-9]+", "_", category.lower()).strip("_") or "category"
         theme_id = f"learned_{slug}"
@@ -209,7 +209,7 @@ def with_learned_themes(tax: Any, train: Sequence[Sentence], n_lemmas: int = 8) 
                 label_en=category,
                 description=f"Learned from the training sentences labelled {category}.",
                 parent=None,
-                lemmas=lemmas,
+                lemmas=seeds,
                 examples=examples,
                 aliases=(category,),
             )
