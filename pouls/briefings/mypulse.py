@@ -23,6 +23,7 @@ from pouls.activity.models import ActivityFact, SalesFact
 from pouls.activity.queries import Indicator, sales_and_activity
 from pouls.briefings.formula import FormulaError, evaluate_formula
 from pouls.briefings.models import CommissionRule
+from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter, Person
 from pouls.rollups.fill import week_start
@@ -73,6 +74,8 @@ class MyPulse:
     person: Person | None
     reason: str | None  # why there is nothing to show, in French
     verbatims: list[Feedback] = field(default_factory=list)
+    callbacks: list[Callback] = field(default_factory=list)  # my open callbacks, most urgent first
+    closed_callbacks: int = 0  # the ones I closed in the window
     my_nps: NpsResult | None = None
     team_nps: NpsResult | None = None
     nps_note: str | None = None
@@ -116,7 +119,8 @@ def _person_of(user: Any) -> Person | None:
 
 def get_my_pulse(user: Any, today: dt.date | None = None) -> MyPulse:
     """Steps: the seller's Person; its perimeter must be in the user's scope; verbatims;
-    personal NPS above the threshold, else the team's; activity against results; reporting."""
+    the callbacks assigned to them; personal NPS above the threshold, else the team's;
+    activity against results; reporting."""
     today = today or timezone.localdate()
     person = _person_of(user)
     if person is None:
@@ -142,6 +146,7 @@ def get_my_pulse(user: Any, today: dt.date | None = None) -> MyPulse:
         received_at__gte=dt.datetime.combine(since, dt.time.min, timezone.get_current_timezone()),
     )
     my_nps, team_nps, note = _nps(user, person, mine_qs, since)
+    mine_callbacks = Callback.objects.for_user(user).filter(assignee=person)
     mine = sales_and_activity(user, [person.perimeter_id], since, person_id=person.pk)
     team = sales_and_activity(user, [person.perimeter_id], since)
     return MyPulse(
@@ -153,6 +158,14 @@ def get_my_pulse(user: Any, today: dt.date | None = None) -> MyPulse:
             .exclude(source_kind=Feedback.SourceKind.FIELD_REPORT)
             .order_by("-received_at")[:8]
         ),
+        callbacks=list(
+            mine_callbacks.filter(closed_at__isnull=True)
+            .select_related("feedback")
+            .order_by("due_at", "pk")
+        ),
+        closed_callbacks=mine_callbacks.filter(
+            closed_at__date__gte=since, closed_at__isnull=False
+        ).count(),
         my_nps=my_nps,
         team_nps=team_nps,
         nps_note=note,

@@ -289,25 +289,22 @@ def verbatims(scope: Scope) -> Section:
 
 
 def callback_candidates(scope: Scope) -> QuerySet[Feedback]:
-    """Customers to call: detractors, or passives whose text is negative, who consented
-    (they left contact details: a ``CallbackContact`` not yet expired), in the period and the
-    reader's scope, worst first.
+    """Customers to call: the open entries of the callback queue (``pouls.callbacks``: consenting
+    detractors, and passives whose text is negative) that arrived before the end of the period,
+    in the reader's scope, whose contact details are still kept; most overdue first.
 
-    The lead switches this one function to the callback queue once ``pouls.callbacks`` lands.
     Contact details themselves are never put in a briefing (it is projected to the team)."""
     return (
         Feedback.objects.for_user(scope.user)
         .filter(
             perimeter_id__in=scope.ids,
-            received_at__gte=scope.since,
             received_at__lt=scope.until,
-            callback_consent=True,
-            contact__isnull=False,
+            callback__isnull=False,
+            callback__closed_at__isnull=True,
             contact__expires_at__gt=timezone.now(),
         )
-        .filter(Q(nps__lte=6) | Q(nps__lte=8, annotation__sentiment_label="negative"))
         .select_related("perimeter", "person")
-        .order_by("nps", "received_at", "pk")
+        .order_by("callback__due_at", "nps", "pk")
     )
 
 

@@ -16,6 +16,7 @@ from pouls.org.models import Person
 from pouls.testing import (
     Personas,
     make_activity,
+    make_callback,
     make_feedback,
     make_person,
     make_sales,
@@ -80,6 +81,7 @@ def team(personas: Personas) -> Team:
         contact="client@example.test",
         expires_at=timezone.now() + dt.timedelta(days=30),
     )
+    make_callback(feedback=callback)
     marseille = make_feedback(
         perimeter=personas.marseille, nps=10, text=MARSEILLE_SECRET, received_at=_at(start, 11)
     )

@@ -13,9 +13,10 @@ from pouls.activity.queries import sales_and_activity
 from pouls.annotations.services import annotate
 from pouls.briefings.queries import SECTION_KEYS, build_snapshot, make_scope, period_end
 from pouls.briefings.tests.conftest import MARSEILLE_SECRET, NEUTRALITY, Team
+from pouls.callbacks.models import Callback
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.rollups.queries import nps_counts, nps_of, weekly_trend
-from pouls.testing import make_feedback, refresh_rollups
+from pouls.testing import make_callback, make_feedback, refresh_rollups
 from pouls.watch.models import ThemeSignal
 from pouls.web.queries import get_dashboard
 
@@ -132,6 +133,7 @@ def test_two_customers_to_call_at_most_and_the_others_are_counted(team: Team) ->
             contact="x@example.test",
             expires_at=timezone.now() + dt.timedelta(days=1),
         )
+        make_callback(feedback=feedback)
     # A detractor whose contact has expired is not proposed.
     CallbackContact.objects.filter(feedback__nps=4).update(expires_at=timezone.now())
     section = _sections(build_snapshot(team.p.carol, team.p.lille, "weekly", team.start))["rappels"]
@@ -142,6 +144,10 @@ def test_two_customers_to_call_at_most_and_the_others_are_counted(team: Team) ->
     )
     section = _sections(build_snapshot(team.p.carol, team.p.lille, "weekly", team.start))["rappels"]
     assert section["others"] == 1 and section["points"] == 2
+    # A call logged as done takes the customer out of the briefing.
+    Callback.objects.filter(feedback__nps=2).update(closed_at=timezone.now(), outcome="resolved")
+    section = _sections(build_snapshot(team.p.carol, team.p.lille, "weekly", team.start))["rappels"]
+    assert [c["nps"] for c in section["calls"]] == [3, 4]
 
 
 def test_themes_up_and_down_are_the_dashboards_rows(team: Team) -> None:

@@ -15,6 +15,7 @@ from pouls.activity.models import ActivityFact, SalesFact
 from pouls.briefings.models import CommissionRule
 from pouls.briefings.mypulse import get_my_pulse
 from pouls.briefings.tests.conftest import MARSEILLE_SECRET, PRAISES, Team
+from pouls.callbacks.models import Callback
 from pouls.rollups.fill import week_start
 from pouls.testing import make_grant, make_user
 
@@ -127,3 +128,18 @@ def test_activity_is_read_as_results_beside_the_team(team: Team, ines: User) -> 
     assert ratios["Commandes pour 100 visites"] == (20.0, 20.0)
     assert ratios["Commandes pour 100 devis"] == pytest.approx((50.0, 100 * 20 / 34))
     assert ratios["Panier moyen (€)"] == pytest.approx((7 * 1500 / 14, (7 * 1500 + 600) / 20))
+
+
+def test_her_open_callbacks_are_listed_until_she_closes_them(
+    client: Client, team: Team, ines: User
+) -> None:
+    client.force_login(ines)
+    pulse = get_my_pulse(ines)
+    assert [c.feedback.nps for c in pulse.callbacks] == [2] and pulse.closed_callbacks == 0
+    body = client.get(reverse("briefings-my-pulse")).content.decode()
+    assert "Mes clients à rappeler" in body and "Note 2/10" in body
+    Callback.objects.filter(assignee=team.seller).update(
+        closed_at=timezone.now(), outcome="resolved"
+    )
+    pulse = get_my_pulse(ines)
+    assert pulse.callbacks == [] and pulse.closed_callbacks == 1
