@@ -17,11 +17,14 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
+from django.utils import timezone
 
 from pouls.activity.models import ActivityFact, SalesFact
 from pouls.demo import verbatims as grammar
 from pouls.demo.climate import build_climate_demo
-from pouls.feedback.models import Feedback
+from pouls.feedback.importers.pipeline import CONTACT_RETENTION
+from pouls.feedback.models import CallbackContact, Feedback
+from pouls.feedback.privacy import pseudonymise
 from pouls.org.models import Grant, Perimeter, Person
 
 logger = logging.getLogger(__name__)
@@ -100,7 +103,9 @@ def do_build_demo(
     for store in stores:
         _store_year(rng, store, end, rows, scale)
     _department_reports(rng, departments, stores, end, rows, scale)
+    _pseudonymise(rows.feedback)
     Feedback.objects.bulk_create(rows.feedback, batch_size=2000)
+    CallbackContact.objects.bulk_create(_callback_contacts(rows.feedback, end), batch_size=2000)
     SalesFact.objects.bulk_create(rows.sales, batch_size=2000)
     ActivityFact.objects.bulk_create(rows.activity, batch_size=2000)
     # Its own random stream, so that adding it changed nothing above.
@@ -115,6 +120,30 @@ def do_build_demo(
     }
     logger.debug("demo built: %s", counts)
     return counts
+
+
+def _pseudonymise(feedback: list[Feedback]) -> None:
+    """The demo's texts pass the same door as imported ones: the sellers' first names that
+    customers quote become [NOM] before anything is stored."""
+    with_text = [f for f in feedback if f.text]
+    for f, masked in zip(with_text, pseudonymise([f.text for f in with_text]), strict=True):
+        f.text = masked
+
+
+def _callback_contacts(feedback: list[Feedback], end: dt.date) -> list[CallbackContact]:
+    """Customers of the last two weeks who agreed to be called back left a (fictitious)
+    contact, kept apart as an import keeps it, so the callback queue has someone to call."""
+    since = _day_start(end - dt.timedelta(days=13))
+    expires = timezone.now() + CONTACT_RETENTION
+    return [
+        CallbackContact(
+            feedback=f,
+            perimeter_id=f.perimeter_id,
+            contact=f"client.{k:04d}@exemple.invalid",
+            expires_at=expires,
+        )
+        for k, f in enumerate(x for x in feedback if x.callback_consent and x.received_at >= since)
+    ]
 
 
 def _build_org(rng: random.Random) -> tuple[list[_Store], list[Perimeter]]:

@@ -154,3 +154,25 @@ def test_the_climate_campaign_plants_its_profiles(demo: dict[str, int]) -> None:
     assert results["Amiens"].diagnosis is not None and results["Amiens"].diagnosis.weakest == "will"
     assert results["Lille"].dominant_label == "Bienveillance"
     assert {"Lille", "Rouen", "Amiens", "Reims"} <= set(results)  # every store is shown
+
+
+@pytest.mark.django_db
+def test_texts_are_pseudonymised_and_recent_consents_left_a_contact(demo: dict[str, int]) -> None:
+    from pouls.feedback.models import CallbackContact
+
+    # Customers quote their seller's first name: stored masked, as an import would.
+    assert Feedback.objects.filter(text__contains="[NOM]").exists()
+    first_names = set(Person.objects.values_list("first_name", flat=True))
+    quoted = [
+        t
+        for t in Feedback.objects.exclude(text="").values_list("text", flat=True)
+        if any(f"par {name}" in t for name in first_names)
+    ]
+    masked = Feedback.objects.filter(text__contains="par [NOM]").count()
+    assert masked > 5 * len(quoted)
+    contacts = CallbackContact.objects.select_related("feedback")
+    assert contacts.exists()
+    since = dt.datetime.combine(END - dt.timedelta(days=13), dt.time.min, tzinfo=dt.UTC)
+    for contact in contacts:
+        assert contact.feedback.callback_consent
+        assert contact.feedback.received_at >= since - dt.timedelta(hours=2)
