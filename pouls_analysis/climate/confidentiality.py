@@ -11,7 +11,9 @@ Policy (see docs/climate.md):
    overlapping filters, and two successive exports of the same group.
 3. Repair is greedy and deterministic: while a leak exists, hide the published group of the
    current export, in order of (size, id), whose removal removes the leak; if no single group
-   does, hide the smallest one and look again. Earlier exports cannot be withdrawn.
+   does, hide the smallest one and look again. Groups whose set was already published are
+   never hidden by the repair (they add nothing to the span). Earlier exports cannot be
+   withdrawn.
 """
 
 from __future__ import annotations
@@ -135,11 +137,15 @@ def decide_publication(
             published[gid] = sets[gid]
     if not check_differencing:
         return PublicationDecision(published, hidden)
+    already = set(past)
     while published:
         leak = find_leak([*past, *published.values()], threshold)
         if leak is None:
             break
-        order = sorted(published, key=lambda g: (len(published[g]), g))
+        # A group identical to one published before adds nothing to the span: hiding it
+        # cannot remove a leak, so only new sets are candidates (unless there are none).
+        new = [g for g in published if published[g] not in already] or list(published)
+        order = sorted(new, key=lambda g: (len(published[g]), g))
         victim = order[0]
         for gid in order:
             rest = [s for g, s in published.items() if g != gid]
