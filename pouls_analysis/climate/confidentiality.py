@@ -92,8 +92,9 @@ def _row_basis(matrix: np.ndarray) -> np.ndarray:
     if matrix.shape[0] == 0:
         return np.zeros((0, matrix.shape[1]))
     _u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    tol = singular.max(initial=0.0) * max(matrix.shape) * np.finfo(float).eps
-    return vt[singular > tol]
+    tol = float(singular.max(initial=0.0)) * max(matrix.shape) * float(np.finfo(float).eps)
+    basis: np.ndarray = vt[singular > tol]
+    return basis
 
 
 def _in_span(basis: np.ndarray, vector: np.ndarray) -> bool:
