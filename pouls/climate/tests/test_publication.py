@@ -18,7 +18,7 @@ def test_the_decision_is_reused_until_an_answer_arrives(
     for level in range(5):
         answer(campaign, personas.lille_team, level)
     calls: list[Any] = []
-    real = publication.decide_publication
+    from pouls_analysis.climate.confidentiality import decide_publication as real
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
