@@ -227,9 +227,12 @@ def do_close_campaign(campaign: Campaign) -> Campaign:
     _require(
         campaign, Campaign.Status.LAUNCHED, _("Seule une campagne en cours peut être clôturée.")
     )
-    campaign.status = Campaign.Status.CLOSED
-    campaign.closed_on = timezone.localdate()
-    campaign.save(update_fields=["status", "closed_on"])
+    with transaction.atomic():
+        campaign.status = Campaign.Status.CLOSED
+        campaign.closed_on = timezone.localdate()
+        campaign.save(update_fields=["status", "closed_on"])
+        # Addresses were only kept for reminders: none are sent after closing.
+        Invitation.objects.filter(campaign=campaign).update(email="")
     logger.info("climate campaign closed code=%s", campaign.code)
     return campaign
 

@@ -278,3 +278,12 @@ def test_pasted_addresses_are_invited_once_and_bad_ones_get_a_french_message(
     )
     assert "Adresse(s) invalide(s) : pas-une-adresse" in response.content.decode()
     assert Invitation.objects.filter(campaign=campaign).count() == 2
+
+
+def test_closing_forgets_the_addresses(client: Client, personas: Personas) -> None:
+    campaign = make_campaign(owner=personas.lille)
+    client.force_login(personas.carol)
+    url = reverse("climate-campaign-invite-emails", args=[campaign.code])
+    client.post(url, {"perimeter": personas.lille_team.pk, "emails": "a@exemple.fr"})
+    client.post(reverse("climate-campaign-close", args=[campaign.code]))
+    assert list(Invitation.objects.values_list("email", flat=True)) == [""]
