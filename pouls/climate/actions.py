@@ -120,6 +120,30 @@ def do_invite_people(campaign: Campaign, link: Callable[[str], str]) -> int:
     return sent
 
 
+def do_invite_emails(
+    campaign: Campaign, perimeter: Perimeter, emails: list[str], link: Callable[[str], str]
+) -> int:
+    """E-mail a one-time link to each address not yet invited to this campaign."""
+    _require(
+        campaign,
+        Campaign.Status.LAUNCHED,
+        _("Les invitations partent une fois la campagne lancée."),
+    )
+    known = set(Invitation.objects.filter(campaign=campaign).values_list("email", flat=True))
+    sent = 0
+    for email in emails:
+        if email in known:
+            continue
+        with transaction.atomic():
+            token = _new_invitation(
+                campaign, perimeter, email=email, channel=Invitation.Channel.EMAIL
+            )
+            _send(campaign, email, link(token), reminder=False)
+        sent += 1
+    logger.info("climate e-mail invitations campaign=%s count=%s", campaign.code, sent)
+    return sent
+
+
 def _send(campaign: Campaign, email: str, url: str, *, reminder: bool) -> None:
     subject = (_("Rappel : %(name)s") if reminder else _("Votre avis : %(name)s")) % {
         "name": campaign.name
@@ -203,9 +227,12 @@ def do_close_campaign(campaign: Campaign) -> Campaign:
     _require(
         campaign, Campaign.Status.LAUNCHED, _("Seule une campagne en cours peut être clôturée.")
     )
-    campaign.status = Campaign.Status.CLOSED
-    campaign.closed_on = timezone.localdate()
-    campaign.save(update_fields=["status", "closed_on"])
+    with transaction.atomic():
+        campaign.status = Campaign.Status.CLOSED
+        campaign.closed_on = timezone.localdate()
+        campaign.save(update_fields=["status", "closed_on"])
+        # Addresses were only kept for reminders: none are sent after closing.
+        Invitation.objects.filter(campaign=campaign).update(email="")
     logger.info("climate campaign closed code=%s", campaign.code)
     return campaign
 

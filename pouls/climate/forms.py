@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from pouls.climate.instruments import parse, shipped_choices, shipped_text
@@ -112,6 +113,42 @@ class PrintLinksForm(forms.Form):
         self.fields["perimeter"].queryset = Perimeter.objects.for_user(user, "change").filter(  # type: ignore[attr-defined]
             pk__in=campaign.groups.values("perimeter_id")
         )
+
+
+class EmailInvitationsForm(forms.Form):
+    """Addresses typed or pasted for one team (one per line, or separated by , or ;)."""
+
+    perimeter = forms.ModelChoiceField(label=_("Équipe"), queryset=Perimeter.objects.none())
+    emails = forms.CharField(
+        label=_("Adresses e-mail (une par ligne)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["perimeter"].queryset = Perimeter.objects.for_user(user, "change").filter(  # type: ignore[attr-defined]
+            pk__in=campaign.groups.values("perimeter_id")
+        )
+
+    def clean_emails(self) -> list[str]:
+        raw = self.cleaned_data["emails"].replace(";", "\n").replace(",", "\n")
+        emails = [e.strip().lower() for e in raw.splitlines() if e.strip()]
+        bad = [e for e in emails if not _valid_email(e)]
+        if bad:
+            raise forms.ValidationError(
+                _("Adresse(s) invalide(s) : %(bad)s. Attendu : nom@domaine.fr, une par ligne."),
+                params={"bad": ", ".join(bad[:5])},
+            )
+        if len(emails) > 500:
+            raise forms.ValidationError(_("500 adresses au plus par envoi."))
+        return sorted(set(emails))
+
+
+def _valid_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except forms.ValidationError:
+        return False
+    return True
 
 
 NO_ANSWER = ""

@@ -10,11 +10,13 @@ from what another sees.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,12 +93,34 @@ def _decide(
     """Decide with the history of this kind, then record the sets published for the first
     time. Runs under a lock on the campaign so two requests cannot publish two different
     states that nobody compared."""
-    history = list(
-        Publication.objects.filter(campaign=campaign, kind=kind).values_list("groups", flat=True)
+    rows = Publication.objects.filter(campaign=campaign, kind=kind).order_by("id")
+    past = list(rows.values_list("id", "groups"))
+    history = [groups for _id, groups in past]
+    # The decision is a pure function of the members, the threshold and the history; it
+    # takes seconds on a large organisation (benchmarks/climate_publication.py), so it is
+    # memoised on exactly those inputs.
+    key = (
+        "pouls:climate:decision:"
+        + hashlib.sha256(
+            repr(
+                (
+                    sorted((gid, sorted(ids)) for gid, ids in members.items()),
+                    threshold,
+                    [str(pk) for pk, _groups in past],
+                    CHECK_DIFFERENCING,
+                )
+            ).encode()
+        ).hexdigest()
     )
-    decision = decide_publication(
-        members, threshold=threshold, history=history, check_differencing=CHECK_DIFFERENCING
-    )
+    cached = cache.get(key)
+    decision: PublicationDecision
+    if isinstance(cached, PublicationDecision):
+        decision = cached
+    else:
+        decision = decide_publication(
+            members, threshold=threshold, history=history, check_differencing=CHECK_DIFFERENCING
+        )
+        cache.set(key, decision, timeout=None)
     seen = {frozenset(ids) for past in history for ids in past.values()}
     new = {gid: sorted(s) for gid, s in decision.published.items() if s not in seen}
     if new:

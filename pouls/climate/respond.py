@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pouls.climate.actions import CampaignStateError, do_answer, find_invitation
@@ -17,6 +18,10 @@ from pouls.climate.forms import AnswerForm
 from pouls.climate.instruments import campaign_instruments
 
 
+# No CSRF cookie: the one-time token in the path is the only credential (no session, no
+# ambient authority a forged request could borrow), and the respondent's device keeps no
+# cookie of ours — shared kiosks and cookie-less browsers included.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:

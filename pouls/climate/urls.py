@@ -10,6 +10,11 @@ urlpatterns = [
     path("climat/<uuid:code>/", views.campaign_detail, name="climate-campaign-detail"),
     path("climat/<uuid:code>/lancer/", views.campaign_launch, name="climate-campaign-launch"),
     path("climat/<uuid:code>/inviter/", views.campaign_invite, name="climate-campaign-invite"),
+    path(
+        "climat/<uuid:code>/inviter-adresses/",
+        views.campaign_invite_emails,
+        name="climate-campaign-invite-emails",
+    ),
     path("climat/<uuid:code>/relancer/", views.campaign_remind, name="climate-campaign-remind"),
     path("climat/<uuid:code>/cloturer/", views.campaign_close, name="climate-campaign-close"),
     path("climat/<uuid:code>/liens/", views.campaign_print, name="climate-campaign-print"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pouls.climate import actions
-from pouls.climate.forms import CampaignForm, PrintLinksForm
+from pouls.climate.forms import CampaignForm, EmailInvitationsForm, PrintLinksForm
 from pouls.climate.models import Campaign
 from pouls.climate.queries import campaign_overview, list_campaigns
 from pouls.lib.http import AuthedRequest
@@ -64,6 +64,7 @@ def campaign_detail(request: AuthedRequest, code: str) -> HttpResponse:
         # Managers see participation; the same test decides whether actions are offered.
         "can_manage": overview.participation is not None,
         "print_form": PrintLinksForm(campaign=campaign, user=request.user),
+        "email_form": EmailInvitationsForm(campaign=campaign, user=request.user),
     }
     return render(request, "climate/campaign_detail.html", context)
 
@@ -94,6 +95,24 @@ def campaign_launch(request: AuthedRequest, code: str) -> HttpResponse:
 def campaign_invite(request: AuthedRequest, code: str) -> HttpResponse:
     def run(campaign: Campaign) -> str:
         sent = actions.do_invite_people(campaign, _link(request))
+        return _("%(n)s invitation(s) envoyée(s) par e-mail.") % {"n": sent}
+
+    return _campaign_action(request, code, run)
+
+
+@login_required
+@require_POST
+def campaign_invite_emails(request: AuthedRequest, code: str) -> HttpResponse:
+    campaign = get_for_user_or_404(Campaign, request.user, code, "change")
+    form = EmailInvitationsForm(request.POST, campaign=campaign, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("climate-campaign-detail", code=campaign.code)
+
+    def run(campaign: Campaign) -> str:
+        data = form.cleaned_data
+        sent = actions.do_invite_emails(campaign, data["perimeter"], data["emails"], _link(request))
         return _("%(n)s invitation(s) envoyée(s) par e-mail.") % {"n": sent}
 
     return _campaign_action(request, code, run)

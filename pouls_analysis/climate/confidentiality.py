@@ -11,7 +11,9 @@ Policy (see docs/climate.md):
    overlapping filters, and two successive exports of the same group.
 3. Repair is greedy and deterministic: while a leak exists, hide the published group of the
    current export, in order of (size, id), whose removal removes the leak; if no single group
-   does, hide the smallest one and look again. Earlier exports cannot be withdrawn.
+   does, hide the smallest one and look again. Groups whose set was already published are
+   never hidden by the repair (they add nothing to the span). Earlier exports cannot be
+   withdrawn.
 """
 
 from __future__ import annotations
@@ -59,22 +61,47 @@ class PublicationDecision:
     hidden: dict[str, str] = field(default_factory=dict)
 
 
-def _atoms(sets: Sequence[frozenset[str]]) -> list[frozenset[str]]:
-    signature: dict[str, tuple[int, ...]] = {}
+def _atoms(sets: Sequence[frozenset[str]]) -> tuple[list[frozenset[str]], np.ndarray]:
+    """Atoms (respondents with the same membership pattern), ordered by their smallest
+    member, and the sets x atoms incidence matrix. Vectorised: the repair calls this once per
+    candidate group (benchmarks/climate_publication.py)."""
     universe = sorted(set().union(*sets)) if sets else []
-    for rid in universe:
-        signature[rid] = tuple(i for i, s in enumerate(sets) if rid in s)
-    groups: dict[tuple[int, ...], set[str]] = {}
-    for rid, sig in signature.items():
-        groups.setdefault(sig, set()).add(rid)
-    return sorted((frozenset(g) for g in groups.values()), key=lambda a: sorted(a))
+    if not universe:
+        return [], np.zeros((len(sets), 0))
+    index = {rid: i for i, rid in enumerate(universe)}
+    incidence = np.zeros((len(sets), len(universe)), dtype=bool)
+    for j, members in enumerate(sets):
+        incidence[j, [index[rid] for rid in members]] = True
+    # One opaque byte string per respondent's pattern: np.unique on it is much faster than
+    # on the rows of a boolean matrix.
+    packed = np.ascontiguousarray(np.packbits(incidence.T, axis=1))
+    keys = packed.view(f"V{packed.shape[1]}").ravel()
+    _patterns, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    grouped: list[list[str]] = [[] for _ in order]
+    for rid, atom in zip(universe, rank[np.ravel(inverse)], strict=True):
+        grouped[int(atom)].append(rid)
+    return [frozenset(g) for g in grouped], incidence[:, first[order]].astype(float)
 
 
-def _in_span(matrix: np.ndarray, vector: np.ndarray) -> bool:
+def _row_basis(matrix: np.ndarray) -> np.ndarray:
+    """Orthonormal basis of the row space (rows), computed once per search: testing a
+    vector is then a projection, not a rank computation (benchmarks/climate_publication.py)."""
     if matrix.shape[0] == 0:
+        return np.zeros((0, matrix.shape[1]))
+    _u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    tol = float(singular.max(initial=0.0)) * max(matrix.shape) * float(np.finfo(float).eps)
+    basis: np.ndarray = vt[singular > tol]
+    return basis
+
+
+def _in_span(basis: np.ndarray, vector: np.ndarray) -> bool:
+    if basis.shape[0] == 0:
         return False
-    base = int(np.linalg.matrix_rank(matrix))
-    return int(np.linalg.matrix_rank(np.vstack([matrix, vector]))) == base
+    residual = vector - basis.T @ (basis @ vector)
+    return bool(np.linalg.norm(residual) <= 1e-8 * max(1.0, float(np.linalg.norm(vector))))
 
 
 def find_leak(
@@ -88,22 +115,23 @@ def find_leak(
     ``max_small_atoms``; beyond it every small atom counts as a leak, which is conservative).
     """
     sets = [s for s in published_sets if s]
-    atoms = _atoms(sets)
+    atoms, matrix = _atoms(sets)
     if not atoms:
         return None
-    matrix = np.array([[1.0 if next(iter(a)) in s else 0.0 for a in atoms] for s in sets])
     small = [i for i, a in enumerate(atoms) if len(a) < threshold]
     if len(small) > max_small_atoms:
         return atoms[small[0]]
-    for size in range(1, len(small) + 1):
+    basis = _row_basis(matrix)
+    sizes = [len(a) for a in atoms]
+    # Every atom has at least one member: unions of threshold atoms or more are never small.
+    for size in range(1, min(len(small), threshold - 1) + 1):
         for combo in combinations(small, size):
-            members = frozenset().union(*(atoms[i] for i in combo))
-            if len(members) >= threshold:
+            if sum(sizes[i] for i in combo) >= threshold:
                 continue
             vector = np.zeros(len(atoms))
             vector[list(combo)] = 1.0
-            if _in_span(matrix, vector):
-                return members
+            if _in_span(basis, vector):
+                return frozenset().union(*(atoms[i] for i in combo))
     return None
 
 
@@ -135,11 +163,15 @@ def decide_publication(
             published[gid] = sets[gid]
     if not check_differencing:
         return PublicationDecision(published, hidden)
+    already = set(past)
     while published:
         leak = find_leak([*past, *published.values()], threshold)
         if leak is None:
             break
-        order = sorted(published, key=lambda g: (len(published[g]), g))
+        # A group identical to one published before adds nothing to the span: hiding it
+        # cannot remove a leak, so only new sets are candidates (unless there are none).
+        new = [g for g in published if published[g] not in already] or list(published)
+        order = sorted(new, key=lambda g: (len(published[g]), g))
         victim = order[0]
         for gid in order:
             rest = [s for g, s in published.items() if g != gid]

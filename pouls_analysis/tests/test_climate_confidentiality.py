@@ -102,3 +102,14 @@ def test_comments_threshold_and_deterministic_shuffle() -> None:
     shown = publishable_comments(comments, seed=1)
     assert sorted(shown) == sorted(comments)
     assert shown == publishable_comments(comments, seed=1)
+
+
+def test_unchanged_groups_stay_published_when_another_grows_by_one() -> None:
+    a = [f"a{i}" for i in range(6)]
+    b = [f"b{i}" for i in range(5)]  # smaller than A: the old fallback hid it first
+    first = decide_publication({"A": a, "B": b, "AB": a + b}, threshold=5)
+    assert set(first.published) == {"A", "B", "AB"}
+    second = decide_publication(
+        {"A": [*a, "a6"], "B": b, "AB": [*a, "a6", *b]}, threshold=5, history=[first.published]
+    )
+    assert set(second.published) == {"B"}  # A and AB would give a6 away; B is unchanged

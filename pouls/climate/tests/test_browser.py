@@ -80,6 +80,8 @@ def test_an_employee_answers_on_a_phone_and_the_manager_sees_results_at_the_thre
     assert phone.locator("html").get_attribute("lang") == "fr"
     assert "Vos réponses sont confidentielles" in phone.content()
     assert "moins de 5 répondants" in phone.content()
+    # No horizontal scrolling on the phone (Playwright evaluates even with page scripts off).
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     button = phone.get_by_role("button", name="Envoyer mes réponses")
     assert button.bounding_box()["width"] <= 375
     button.click()  # nothing ticked: French errors, nothing stored

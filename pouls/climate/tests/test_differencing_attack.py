@@ -123,6 +123,21 @@ def _pages(client: Client, world: World) -> list[Figure]:
     return figures
 
 
+SUB_ROW = re.compile(r'<tr data-group="([^"]+)" data-n="(\d+)">\s*<td>(?:<a [^>]+>)?([^<]+)<')
+STORE_ROW = re.compile(r'data-name="([^"]+)" data-n="(\d+)"')
+
+
+def _other_figures(client: Client, world: World) -> set[tuple[str, int]]:
+    """(label, n) of every group the sub-group tables and the customer page show."""
+    shown: set[tuple[str, int]] = set()
+    for group in ResultGroup.objects.filter(campaign=world.campaign):
+        body = client.get(reverse("climate-results", args=[group.code])).content.decode()
+        shown |= {(label.strip(), int(n)) for _gid, n, label in SUB_ROW.findall(body)}
+        url = reverse("climate-results-customers", args=[group.code])
+        shown |= {(name, int(n)) for name, n in STORE_ROW.findall(client.get(url).content.decode())}
+    return shown
+
+
 def _recovered(world: World, published: list[Figure]) -> list[frozenset[str]]:
     """Sets of fewer than THRESHOLD respondents whose total the attacker can compute from
     the published (n, mean) figures, knowing each group's true membership."""
@@ -161,22 +176,36 @@ def _recovered(world: World, published: list[Figure]) -> list[frozenset[str]]:
     return leaks
 
 
-def _attack(client: Client, world: World) -> tuple[list[Figure], list[frozenset[str]]]:
-    first = _export(client, world) + _pages(client, world)
+def _snapshot(client: Client, world: World) -> list[Figure]:
+    figures = _export(client, world) + _pages(client, world)
+    # Sub-group tables and the customer page show no group the export does not.
+    other = _other_figures(client, world)
+    assert other <= {(f.label, f.n) for f in figures}
+    return figures
+
+
+def _attack(
+    client: Client, world: World
+) -> tuple[list[Figure], list[Figure], list[frozenset[str]]]:
+    first = _snapshot(client, world)
     _add(world, "Équipe B12", 999)  # one more answer, then everything is published again
-    second = _export(client, world) + _pages(client, world)
-    return first + second, _recovered(world, first + second)
+    second = _snapshot(client, world)
+    return first, second, _recovered(world, first + second)
 
 
 def test_nothing_under_the_threshold_is_published_nor_derivable(
     client: Client, world: World, personas: Personas
 ) -> None:
     client.force_login(personas.alice)
-    published, leaks = _attack(client, world)
+    first, second, leaks = _attack(client, world)
+    published = first + second
     labels = {f.label for f in published}
     assert not labels & {"Équipe A2", "Équipe C4"}
     assert all(f.n >= THRESHOLD for f in published)
     assert "Équipe E5" in labels or "Site Marseille" in labels  # the rule publishes something
+    # Groups the extra answer did not touch are published again; those it touched are not.
+    assert {"Équipe F10", "Site Marseille"} <= {f.label for f in second}
+    assert not {"Site Lille", "Groupe"} & {f.label for f in second}
     assert leaks == []
 
 
@@ -185,5 +214,5 @@ def test_the_attack_succeeds_without_the_differencing_rule(
 ) -> None:
     monkeypatch.setattr(publication, "CHECK_DIFFERENCING", False)
     client.force_login(personas.alice)
-    _published, leaks = _attack(client, world)
+    _first, _second, leaks = _attack(client, world)
     assert leaks  # e.g. Site Lille minus Équipe B12 gives the two answers of Équipe A2

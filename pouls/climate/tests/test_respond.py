@@ -29,6 +29,7 @@ def test_the_welcome_page_states_the_frozen_rules_in_french(
     assert "moins de 7 répondants" in body and "au moins 12 dans le groupe" in body
     assert "ni adresse IP" in body and "Je préfère ne pas répondre" in body
     assert 'type="radio"' in body and "<legend>" in body and "<script" not in body
+    assert not client.get(url).cookies  # no cookie of ours on the respondent's device
 
 
 def test_missing_answers_get_french_messages_and_nothing_is_stored(

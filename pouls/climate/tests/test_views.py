@@ -100,7 +100,7 @@ def test_bob_cannot_write(client: Client, personas: Personas) -> None:
     campaign = make_campaign(owner=personas.lille, launch=False)
     client.force_login(personas.bob)
     assert client.get(reverse("climate-campaign-new")).status_code == 403
-    for name in ("launch", "invite", "remind", "close", "print"):
+    for name in ("launch", "invite", "invite-emails", "remind", "close", "print"):
         url = reverse(f"climate-campaign-{name}", args=[campaign.code])
         assert client.post(url).status_code == 403, name
     detail = client.get(reverse("climate-campaign-detail", args=[campaign.code]))
@@ -257,3 +257,33 @@ def test_a_viewer_cannot_export(client: Client, personas: Personas) -> None:
     group = ResultGroup.objects.get(campaign=campaign, perimeter=personas.lille)
     client.force_login(personas.bob)
     assert client.get(reverse("climate-results-export", args=[group.code])).status_code == 403
+
+
+def test_pasted_addresses_are_invited_once_and_bad_ones_get_a_french_message(
+    client: Client, personas: Personas
+) -> None:
+    campaign = make_campaign(owner=personas.lille)
+    client.force_login(personas.carol)
+    url = reverse("climate-campaign-invite-emails", args=[campaign.code])
+    data = {
+        "perimeter": personas.lille_team.pk,
+        "emails": "a@exemple.fr; B@exemple.fr\na@exemple.fr",
+    }
+    client.post(url, data)
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@exemple.fr", "b@exemple.fr"]
+    client.post(url, data)
+    assert len(mail.outbox) == 2  # nobody invited twice
+    response = client.post(
+        url, {"perimeter": personas.lille_team.pk, "emails": "pas-une-adresse"}, follow=True
+    )
+    assert "Adresse(s) invalide(s) : pas-une-adresse" in response.content.decode()
+    assert Invitation.objects.filter(campaign=campaign).count() == 2
+
+
+def test_closing_forgets_the_addresses(client: Client, personas: Personas) -> None:
+    campaign = make_campaign(owner=personas.lille)
+    client.force_login(personas.carol)
+    url = reverse("climate-campaign-invite-emails", args=[campaign.code])
+    client.post(url, {"perimeter": personas.lille_team.pk, "emails": "a@exemple.fr"})
+    client.post(reverse("climate-campaign-close", args=[campaign.code]))
+    assert list(Invitation.objects.values_list("email", flat=True)) == [""]

@@ -163,6 +163,7 @@ REGISTRY: dict[str, Spec] = {
     "climate-campaign-detail": Spec(_campaign),
     "climate-campaign-launch": Spec(_campaign, "carol", "post"),
     "climate-campaign-invite": Spec(_campaign, "carol", "post"),
+    "climate-campaign-invite-emails": Spec(_campaign, "carol", "post"),
     "climate-campaign-remind": Spec(_campaign, "carol", "post"),
     "climate-campaign-close": Spec(_campaign, "carol", "post"),
     "climate-campaign-print": Spec(_campaign, "carol", "post"),
