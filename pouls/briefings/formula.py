@@ -57,7 +57,8 @@ def _si(condition: float, then: float, otherwise: float) -> float:
 _FUNCTIONS: dict[str, Callable[..., float]] = {
     "min": min,
     "max": max,
-    "arrondi": lambda x, digits=0: round(x, int(digits)),
+    # Digits clamped: round(5, -10**7) makes Python build 10**(10**7) (a hung worker).
+    "arrondi": lambda x, digits=0: round(float(x), max(-15, min(15, int(digits)))),
     "si": _si,
 }
 
@@ -147,6 +148,10 @@ def evaluate_formula(text: str, variables: Mapping[str, float]) -> float:
         raise FormulaError(_("La formule donne un nombre trop grand.")) from exc
     except TypeError as exc:
         raise FormulaError(_("Une fonction reçoit un mauvais nombre d'arguments.")) from exc
+    except FormulaError:
+        raise
+    except ValueError as exc:  # e.g. a NaN given to arrondi
+        raise FormulaError(_("La formule ne donne pas un nombre fini.")) from exc
     if not math.isfinite(result):
         raise FormulaError(_("La formule ne donne pas un nombre fini."))
     return float(result)
@@ -154,7 +159,7 @@ def evaluate_formula(text: str, variables: Mapping[str, float]) -> float:
 
 def _eval(node: ast.AST, values: dict[str, float]) -> Any:
     if isinstance(node, ast.Constant):
-        return node.value
+        return float(node.value)  # floats only: no big-integer arithmetic to exhaust a worker
     if isinstance(node, ast.Name):
         if node.id not in values:
             raise FormulaError(
@@ -174,6 +179,13 @@ def _eval(node: ast.AST, values: dict[str, float]) -> Any:
                 return 0.0
             left = right
         return 1.0
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "si":
+        # Only the branch chosen is computed: si(commandes > 0, ca / commandes, 0) must not
+        # divide by zero when there is no order.
+        if len(node.args) != 3:
+            raise TypeError("si takes three arguments")
+        condition, then, otherwise = node.args
+        return _eval(then if _eval(condition, values) else otherwise, values)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         return _FUNCTIONS[node.func.id](*(_eval(a, values) for a in node.args))
     raise FormulaError(_("Élément non autorisé dans la formule."))  # unreachable after parse

@@ -119,7 +119,14 @@ def do_log_call(user: Any, callback: Callback, *, outcome: str, note: str) -> Ca
 
 def _recipients(callback: Callback, managers: dict[int, set[str]]) -> set[str]:
     assignee = callback.assignee
-    if assignee is not None and assignee.user is not None and assignee.user.email:
+    # A seller who left (inactive person or account) is not mailed: the managers are.
+    if (
+        assignee is not None
+        and assignee.is_active
+        and assignee.user is not None
+        and assignee.user.is_active
+        and assignee.user.email
+    ):
         return {assignee.user.email}
     return managers.get(callback.perimeter_id, set())
 

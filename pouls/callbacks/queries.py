@@ -47,7 +47,11 @@ def list_logs(user: Any, callback: Callback) -> list[CallLog]:
 
 def get_contact(user: Any, callback: Callback) -> CallbackContact | None:
     """The customer's contact details if the user's role may read them (analysts, admins)."""
-    return CallbackContact.objects.for_user(user).filter(feedback_id=callback.feedback_id).first()
+    return (
+        CallbackContact.objects.for_user(user)
+        .filter(feedback_id=callback.feedback_id, expires_at__gt=timezone.now())
+        .first()
+    )
 
 
 @dataclass(frozen=True, slots=True)

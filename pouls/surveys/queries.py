@@ -30,7 +30,8 @@ def list_surveys(user: Any) -> QuerySet[Survey]:
     return (
         visible_surveys(user)
         .select_related("perimeter")
-        .annotate(link_count=Count("links"))
+        # Only the links the user may see: a store manager must not count the whole group's.
+        .annotate(link_count=Count("links", filter=Q(links__in=SurveyLink.objects.for_user(user))))
         .order_by("-created_at")
     )
 

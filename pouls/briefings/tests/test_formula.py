@@ -26,6 +26,10 @@ FIGURES = {
         ("arrondi(comptes_rendus / objectif_comptes_rendus * 7, 1)", 6.3),
         ("-(devis) + 2 * (commandes + 1) % 3", 2.0),
         ("si(1 < comptes_rendus < 10, 1, 0)", 1.0),
+        # Only the chosen branch is computed: no division by zero without orders.
+        ("si(commandes > 0, ca / commandes, 0)", 0.0),
+        # Digits are clamped: this returned after 12 s of CPU before (10**10**7 was built).
+        ("arrondi(5, -10000000)", 0.0),
     ],
 )
 def test_formulas_compute(formula: str, expected: float) -> None:
@@ -48,6 +52,8 @@ def test_formulas_compute(formula: str, expected: float) -> None:
         ("", "vide"),
         ("1" * 400, "300 au plus"),
         ("1e308 * 10", "nombre fini"),
+        ("arrondi(5, 0*1e400)", "nombre fini"),
+        ("si(1, 2)", "mauvais nombre d'arguments"),
     ],
 )
 def test_anything_else_is_refused_with_a_french_reason(formula: str, message: str) -> None:

@@ -237,3 +237,20 @@ def test_the_feedback_page_links_to_its_callback(client: Client, world: World) -
     client.force_login(world.p.bob)
     url = reverse("web-feedback-detail", args=[world.lille.feedback.code])
     assert _detail(world.lille) in client.get(url).content.decode()
+
+
+def test_a_seller_who_left_is_not_reminded_the_managers_are(world: World) -> None:
+    world.sam.email = "sam@example.test"
+    world.sam.save()
+    Person.objects.filter(pk=world.seller.pk).update(is_active=False)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=49)):
+        call_command("remind_callbacks")
+    recipients = {address for m in mail.outbox for address in m.to}
+    assert "sam@example.test" not in recipients
+    assert "carol@example.test" in recipients  # analyst of the region, Lille's manager here
+
+
+def test_a_contact_past_its_retention_is_no_longer_shown(client: Client, world: World) -> None:
+    CallbackContact.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    client.force_login(world.p.carol)
+    assert "06 11 22 33 44" not in client.get(_detail(world.lille)).content.decode()

@@ -171,3 +171,16 @@ def test_a_store_viewer_reaches_his_stores_links_of_a_group_survey(
     assert "Fermer l’enquête" not in body
     client.force_login(personas.charlie)
     assert client.get(reverse("surveys-survey-detail", args=[survey.code])).status_code == 404
+
+
+def test_a_store_viewer_counts_only_the_links_he_may_see(personas: Personas) -> None:
+    from pouls.surveys.queries import list_surveys
+
+    make_person(perimeter=personas.lille, first_name="Inès", last_name="Martin")
+    make_person(perimeter=personas.marseille, first_name="Hugo", last_name="Petit")
+    survey = make_survey(perimeter=personas.group, title="Enquête du groupe")
+    seen = SurveyLink.objects.for_user(personas.bob).filter(survey=survey).count()
+    assert 0 < seen < SurveyLink.objects.filter(survey=survey).count()
+    assert [s.link_count for s in list_surveys(personas.bob)] == [seen]
+    everything = SurveyLink.objects.filter(survey=survey).count()
+    assert [s.link_count for s in list_surveys(personas.alice)] == [everything]
