@@ -14,7 +14,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -159,7 +159,9 @@ def evaluate_formula(text: str, variables: Mapping[str, float]) -> float:
 
 def _eval(node: ast.AST, values: dict[str, float]) -> Any:
     if isinstance(node, ast.Constant):
-        return float(node.value)  # floats only: no big-integer arithmetic to exhaust a worker
+        # Floats only: no big-integer arithmetic to exhaust a worker (parse_formula admits
+        # numeric constants only).
+        return float(cast(float, node.value))
     if isinstance(node, ast.Name):
         if node.id not in values:
             raise FormulaError(
