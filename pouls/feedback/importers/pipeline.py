@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -35,16 +35,22 @@ from pouls.feedback.importers.mapping import (
     normalise,
     resolve,
 )
-from pouls.feedback.importers.masking import PARALLEL_MIN_BYTES, text_masker
+from pouls.feedback.importers.masking import PARALLEL_MIN_BYTES, WORKERS, text_masker
 from pouls.feedback.importers.readers import RawRow, Table, open_table
-from pouls.feedback.models import CallbackContact, Feedback, Import, QuarantinedRow
+from pouls.feedback.importers.store import (
+    existing_keys,
+    insert_feedback,
+    store_contacts,
+    widen_sqlite_cache,
+)
+from pouls.feedback.models import Feedback, Import, QuarantinedRow
+from pouls.lib.ids import time_ordered_uuid
 from pouls.org.models import Perimeter, Person
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 1000
 MAX_TEXT_CHARS = 20_000
-CONTACT_RETENTION = dt.timedelta(days=90)
 SOURCE_KINDS = {c.value for c in Feedback.SourceKind}
 CHANNELS = {c.value for c in Feedback.Channel}
 
@@ -68,7 +74,7 @@ class Summary:
 @dataclass(slots=True)
 class _Candidate:
     row: RawRow
-    feedback: Feedback
+    values: dict[str, Any]  # the Feedback columns to insert, by attname (store.COLUMNS)
     key: str
     contact: str = ""
 
@@ -84,13 +90,18 @@ class _Perimeters:
                 self.by_key.setdefault(normalise(p.ref), p)
                 self.by_key.setdefault(normalise(p.name), p)
         self.root = root
+        # Cells as written -> perimeter: a file repeats a few spellings a million times.
+        self.seen: dict[str, Perimeter] = {}
 
     def match(self, value: Any) -> Perimeter:
         text = str(value or "").strip()
+        if text in self.seen:
+            return self.seen[text]
         if not text:
             raise V.Invalid("périmètre manquant", "le code ou le nom d'un périmètre")
         found = self.by_key.get(normalise(text))
         if found is not None:
+            self.seen[text] = found
             return found
         best = process.extractOne(normalise(text), list(self.by_key), scorer=fuzz.WRatio)
         hint = (
@@ -259,7 +270,7 @@ def _run(
     re-processing the quarantine)."""
     resolved = resolve(column_mapping, table.header)
     context = _context(root, user)
-    _widen_sqlite_cache()
+    widen_sqlite_cache()
     if batch is None and not dry_run:
         batch = Import.objects.create(
             perimeter=root,
@@ -284,22 +295,21 @@ def _run(
             # keeping only this chunk's keys keeps memory flat in the file size.
             seen.clear()
         _store_chunk(item, resolved, batch, seen, summary, dry_run)
-        if batch is not None:
-            _save_counts(batch, summary)
         if progress is not None:
             progress(summary.read)
 
     with text_masker(parallel=path.is_file() and path.stat().st_size > PARALLEL_MIN_BYTES) as mask:
         for chunk in _chunks(rows, CHUNK):
             candidates, rejects = _validate(chunk, resolved, context, summary)
-            # The texts are pseudonymised (in a second process for big files) while this
-            # process validates the next chunk and stores the previous one.
+            # The texts are pseudonymised (in worker processes for big files) while this
+            # process validates the next chunks and stores the earlier ones; a few chunks
+            # in flight per worker keep them busy, and memory bounded.
             pending.append(
                 _Pending(
-                    len(chunk), candidates, rejects, mask([c.feedback.text for c in candidates])
+                    len(chunk), candidates, rejects, mask([c.values["text"] for c in candidates])
                 )
             )
-            if len(pending) > 1:
+            if len(pending) > 2 * WORKERS:
                 finish(pending.popleft())
         while pending:
             finish(pending.popleft())
@@ -364,10 +374,7 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
         for chunk in _chunks(iter(rows), CHUNK):
             outcome = _validate_chunk(chunk, resolved, context, seen, summary)
             fresh, _rejects, passed = outcome
-            for candidate in fresh:
-                candidate.feedback.batch = batch
-            insert_feedback([c.feedback for c in fresh])
-            _store_contacts(fresh)
+            _insert(fresh, batch)
             QuarantinedRow.objects.filter(pk__in=[by_number[n].pk for n in passed]).update(
                 resolved_at=timezone.now()
             )
@@ -436,9 +443,9 @@ def _validate_chunk(
     """Validate, pseudonymise and de-duplicate one chunk (re-processing the quarantine);
     returns the rows to store, the rejects, and the numbers of the rows that passed."""
     candidates, rejects = _validate(chunk, resolved, context, summary)
-    texts = privacy.pseudonymise([c.feedback.text for c in candidates])
+    texts = privacy.pseudonymise([c.values["text"] for c in candidates])
     for candidate, text in zip(candidates, texts, strict=True):
-        candidate.feedback.text = text
+        candidate.values["text"] = text
     fresh = _drop_duplicates(candidates, seen, summary)
     summary.accepted += len(fresh)
     return fresh, rejects, [c.row.number for c in candidates]
@@ -453,121 +460,46 @@ def _store_chunk(
     dry_run: bool,
 ) -> None:
     for candidate, text in zip(item.candidates, item.texts.result(), strict=True):
-        candidate.feedback.text = text
+        candidate.values["text"] = text
     fresh = _drop_duplicates(item.candidates, seen, summary)
     # Counted when stored, so the saved counts always add up (read = the three buckets).
     summary.read += item.size
     summary.accepted += len(fresh)
     summary.quarantined += len(item.rejects)
     if dry_run or batch is None:
+        if batch is not None:
+            _save_counts(batch, summary)
         return
+    # One transaction per chunk, its counts included (one commit per 1,000 rows).
     with transaction.atomic():
-        for candidate in fresh:
-            candidate.feedback.batch = batch
-        insert_feedback([c.feedback for c in fresh])
-        _store_contacts(fresh)
+        _insert(fresh, batch)
         QuarantinedRow.objects.bulk_create(
             _quarantine_rows(batch, item.rejects, resolved), batch_size=500
         )
+        _save_counts(batch, summary)
 
 
-IMPORT_CACHE_KIB = 256 * 1024
-
-
-def _widen_sqlite_cache() -> None:
-    """A big import on SQLite inserts into indexes larger than the usual page cache; a
-    wider cache for this connection keeps them in memory (PostgreSQL has shared buffers)."""
-    connection = connections[router.db_for_write(Feedback)]
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-
-
-def insert_feedback(rows: list[Feedback]) -> None:
-    """Insert many Feedback rows with one executemany, then set the primary keys that are
-    needed (rows with a callback consent).
-
-    ``bulk_create`` spent more time preparing values field by field than the database
-    spent writing (profiled: 40 % of an import). Here only the uuid and datetime columns
-    need the backend's adaptation; the rest are plain ints, strings, booleans and None.
-    Tested on SQLite and PostgreSQL by the import tests.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(Feedback)]
-    now = timezone.now()
-    code_field = Feedback._meta.get_field("code")
-    adapt_datetime = connection.ops.adapt_datetimefield_value
-    columns = [f for f in Feedback._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(Feedback._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    params = []
-    for row in rows:
-        row.created_at = now
-        values = []
-        for f in columns:
-            value = getattr(row, f.attname)
-            if f is code_field:
-                value = code_field.get_db_prep_value(value, connection)
-            elif f.attname in ("received_at", "created_at"):
-                value = adapt_datetime(value)
-            values.append(value)
-        params.append(values)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-    # Only rows that get a callback contact need their primary key (a lookup per row on a
-    # big table is not free).
-    wanted = [r for r in rows if r.callback_consent]
-    codes = [r.code for r in wanted]
-    ids = dict(Feedback.objects.filter(code__in=codes).values_list("code", "pk"))
-    for row in wanted:
-        row.pk = ids[row.code]
-        row._state.adding = False
+def _insert(fresh: list[_Candidate], batch: Import) -> None:
+    for candidate in fresh:
+        candidate.values["batch_id"] = batch.pk
+    insert_feedback([c.values for c in fresh])
+    store_contacts((c.values, c.contact) for c in fresh)
 
 
 def _drop_duplicates(
     candidates: list[_Candidate], seen: set[str], summary: Summary
 ) -> list[_Candidate]:
-    keys_by_kind: dict[str, set[str]] = {}
-    for c in candidates:
-        keys_by_kind.setdefault(c.feedback.source_kind, set()).add(c.key)
-    existing: set[tuple[str, str]] = set()
-    for kind, keys in keys_by_kind.items():
-        existing.update(
-            (kind, key)
-            for key in Feedback.objects.filter(source_kind=kind, source_id__in=keys).values_list(
-                "source_id", flat=True
-            )
-        )
+    existing = existing_keys((c.values["source_kind"], c.key) for c in candidates)
     fresh = []
     for c in candidates:
-        marker = f"{c.feedback.source_kind}|{c.key}"
-        if marker in seen or (c.feedback.source_kind, c.key) in existing:
+        kind = c.values["source_kind"]
+        marker = f"{kind}|{c.key}"
+        if marker in seen or (kind, c.key) in existing:
             summary.duplicates += 1
             continue
         seen.add(marker)
         fresh.append(c)
     return fresh
-
-
-def _store_contacts(fresh: list[_Candidate]) -> None:
-    expires = timezone.now() + CONTACT_RETENTION
-    CallbackContact.objects.bulk_create(
-        [
-            CallbackContact(
-                feedback=c.feedback,
-                perimeter=c.feedback.perimeter,
-                contact=c.contact[:255],
-                expires_at=expires,
-            )
-            for c in fresh
-            if c.contact and c.feedback.callback_consent
-        ]
-    )
 
 
 def _quarantine_rows(
@@ -688,42 +620,43 @@ def validate_row(
 def _candidate(row: RawRow, resolved: Resolved, parsed: dict[str, Any], text: str) -> _Candidate:
     identity = str(_cell(row, resolved, "customer") or "").strip()
     source_id = str(_cell(row, resolved, "source_id") or "").strip()[:200]
-    feedback = Feedback(
-        perimeter=parsed["perimeter"],
-        person=parsed.get("person"),
-        source_kind=parsed["source_kind"],
-        channel=parsed["channel"],
-        received_at=parsed["received_at"],
-        nps=parsed.get("nps"),
-        csat=parsed.get("csat"),
-        ces=parsed.get("ces"),
-        ces_scale=resolved.mapping.ces_scale if parsed.get("ces") else None,
-        text=text,
-        language=str(_cell(row, resolved, "language") or "fr")[:8] or "fr",
-        callback_consent=bool(parsed.get("callback_consent")),
-        customer_ref=privacy.customer_ref(identity) if identity else "",
-    )
+    consent = bool(parsed.get("callback_consent"))
+    perimeter_id = parsed["perimeter"].pk
+    person = parsed.get("person")
+    received_at: dt.datetime = parsed["received_at"]
+    nps, csat, ces = parsed.get("nps"), parsed.get("csat"), parsed.get("ces")
+    reference = privacy.customer_ref(identity) if identity else ""
     key = (
         source_id
         or "h:"
         + hashlib.sha256(
             "|".join(
                 str(x)
-                for x in (
-                    feedback.perimeter.pk,
-                    feedback.received_at.isoformat(),
-                    feedback.nps,
-                    feedback.csat,
-                    feedback.ces,
-                    text,
-                    feedback.customer_ref,
-                )
+                for x in (perimeter_id, received_at.isoformat(), nps, csat, ces, text, reference)
             ).encode()
         ).hexdigest()[:40]
     )
-    feedback.source_id = key
-    contact = identity if feedback.callback_consent and not identity.startswith("hmac:") else ""
-    return _Candidate(row, feedback, key, contact)
+    values = {
+        "code": time_ordered_uuid(),
+        "perimeter_id": perimeter_id,
+        "person_id": person.pk if person is not None else None,
+        "source_kind": parsed["source_kind"],
+        "channel": parsed["channel"],
+        "received_at": received_at,
+        "customer_ref": reference,
+        "nps": nps,
+        "csat": csat,
+        "ces": ces,
+        "ces_scale": resolved.mapping.ces_scale if ces else None,
+        "text": text,
+        "language": str(_cell(row, resolved, "language") or "fr")[:8] or "fr",
+        "callback_consent": consent,
+        "category": "",
+        "source_id": key,
+        "batch_id": None,
+    }
+    contact = identity if consent and not identity.startswith("hmac:") else ""
+    return _Candidate(row, values, key, contact)
 
 
 def _text(row: RawRow, resolved: Resolved) -> str:

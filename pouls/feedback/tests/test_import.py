@@ -130,3 +130,14 @@ def test_the_cli_prints_the_identity(personas: Personas) -> None:
         ["import", "feedback", str(DATA / "messy_fr.csv"), "--into", "Région Nord", "--strict"],
     )
     assert strict.exit_code == 1
+
+
+def test_customer_refs_keep_their_published_keyed_hash() -> None:
+    # Re-imports de-duplicate on these hashes: the fast path must equal Django's salted_hmac.
+    from django.utils.crypto import salted_hmac
+
+    for identity in ("Client.Un@Example.com ", "  Jean   Dupont", "é"):
+        cleaned = " ".join(identity.strip().lower().split())
+        expected = salted_hmac("pouls.customer_ref", cleaned, algorithm="sha256").hexdigest()[:40]
+        assert customer_ref(identity) == expected
+    assert customer_ref("hmac:abc") == "abc"

@@ -10,8 +10,8 @@ TEXTS = [
 ]
 
 
-def test_the_worker_process_masks_like_this_process() -> None:
-    with text_masker(parallel=True) as mask:
+def test_the_worker_processes_mask_like_this_process() -> None:
+    with text_masker(parallel=True, workers=2) as mask:
         futures = [mask(TEXTS), mask([]), mask(TEXTS[:1])]
         results = [f.result(timeout=120) for f in futures]
     assert results == [privacy.pseudonymise(TEXTS), [], privacy.pseudonymise(TEXTS[:1])]
