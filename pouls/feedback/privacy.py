@@ -24,13 +24,13 @@ def pseudonymise(texts: list[str]) -> list[str]:
     return list(_pseudonymiser().transform(texts))
 
 
-def customer_ref(identity: str) -> str:
-    """Keyed hash of a customer's identity (HMAC with the server's secret): de-duplicates,
-    never re-identifies. A quarantined row already holds the hash ("hmac:…")."""
+def customer_ref(identity: str, *, secret: str | None = None) -> str:
+    """Keyed hash of a customer's identity (HMAC with the server's secret, or ``secret``):
+    de-duplicates, never re-identifies. A quarantined row already holds the hash ("hmac:…")."""
     if identity.startswith("hmac:"):
         return identity[5:]
     cleaned = " ".join(str(identity).strip().lower().split())
-    keyed = _keyed_hmac(settings.SECRET_KEY).copy()
+    keyed = _keyed_hmac(settings.SECRET_KEY if secret is None else secret).copy()
     keyed.update(cleaned.encode())
     return keyed.hexdigest()[:40]
 
