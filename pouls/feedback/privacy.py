@@ -36,7 +36,7 @@ def customer_ref(identity: str, *, secret: str | None = None) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _keyed_hmac(secret: str) -> Any:
+def _keyed_hmac(secret: str) -> hmac.HMAC:
     """The HMAC of Django's ``salted_hmac("pouls.customer_ref", …, algorithm="sha256")``
     with its key derived once (an import hashes a million identities)."""
     key = hashlib.sha256(b"pouls.customer_ref" + secret.encode()).digest()

@@ -50,7 +50,7 @@ def insert_feedback(rows: list[dict[str, Any]]) -> None:
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(Feedback._meta.db_table),
-        ", ".join(quote(Feedback._meta.get_field(name).column) for name in COLUMNS),
+        ", ".join(quote(_column(name)) for name in COLUMNS),
         ", ".join(["%s"] * len(COLUMNS)),
     )
     params = []
@@ -72,6 +72,11 @@ def insert_feedback(rows: list[dict[str, Any]]) -> None:
         )
         for row in wanted:
             row["id"] = ids[row["code"]]
+
+
+def _column(attname: str) -> str:
+    field = next(f for f in Feedback._meta.concrete_fields if f.attname == attname)
+    return str(field.column)
 
 
 def existing_keys(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:

@@ -179,10 +179,8 @@ def parse_score(value: Any, *, low: int, high: int, name: str) -> int | None:
     text = str(value).strip()
     if not text:
         return None
-    if text.isascii() and text.isdigit():  # the common case, without float parsing
-        number = int(text)
-        if low <= number <= high:
-            return number
+    if text.isascii() and text.isdigit() and low <= int(text) <= high:
+        return int(text)  # the common case, without float parsing
     text = _OUT_OF.sub("", text).replace(",", ".")
     accepted = f"un entier de {low} à {high}"
     try:
