@@ -64,11 +64,16 @@ def detect_encoding(sample: bytes) -> str:
 
 
 def _looks_binary(sample: bytes) -> bool:
-    """Many NUL bytes mean a binary file; a stray one in a text file only spoils its row."""
+    """Many NUL bytes among many control bytes mean a binary file; a stray one in a text
+    file only spoils its row (even in a file of three short rows)."""
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     head = sample[:8192]
-    return head.count(0) > max(1, len(head) // 100)
+    controls = sum(head.count(byte) for byte in _CONTROL_BYTES)
+    return head.count(0) > max(1, len(head) // 100) and controls * 10 > len(head)
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
 
 
 def open_table(path: Path, *, header_rows: int = 1, sheet: str | None = None) -> Table:

@@ -182,6 +182,14 @@ def test_mutated_csv_never_crash_a_reader(
         assert isinstance(row.values, dict) and isinstance(row.error, str)
 
 
+def test_stray_nuls_in_a_small_file_spoil_nothing_else(tmp_path: Path) -> None:
+    # Found by the property test: two NULs in a 90-byte file made it "binary".
+    path = tmp_path / "f.csv"
+    path.write_text(HEADER + "Lille;22/11/2025;0;\nLille;22/11/2025;0;\x00\x00\n")
+    rows = _rows(path)
+    assert len(rows) == 2 and rows[1][1]["Commentaire"] == ""
+
+
 def test_a_stray_nul_spoils_only_its_row(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_text(HEADER + "Lille;22/11/2025;9;ok\x00ko\n" + "Lille;23/11/2025;8;bien\n" * 300)
