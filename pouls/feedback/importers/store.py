@@ -85,12 +85,20 @@ def existing_keys(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     for kind, key in keys:
         by_kind.setdefault(kind, []).append(key)
     found: set[tuple[str, str]] = set()
+    connection = connections[router.db_for_read(Feedback)]
+    table = connection.ops.quote_name(Feedback._meta.db_table)
     for kind, ids in by_kind.items():
-        # exclude(source_id=""): the unique index on (source_kind, source_id) is partial
-        # (non-empty ids); without the same condition in the query SQLite scans the whole
-        # table for every chunk, which made a big import quadratic.
-        query = Feedback.objects.filter(source_kind=kind, source_id__in=ids).exclude(source_id="")
-        found.update((kind, key) for key in query.values_list("source_id", flat=True))
+        # Plain SQL: the ORM prepared each of the thousands of ids one by one (profiled).
+        # NOT (source_id = ''): the unique index on (source_kind, source_id) is partial
+        # (non-empty ids); without the same condition SQLite scanned the whole table for
+        # every chunk, which made a big import quadratic.
+        sql = (
+            f"SELECT source_id FROM {table} WHERE source_kind = %s"
+            f" AND source_id IN ({', '.join(['%s'] * len(ids))}) AND NOT (source_id = '')"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [kind, *ids])
+            found.update((kind, key) for (key,) in cursor.fetchall())
     return found
 
 

@@ -141,3 +141,22 @@ def test_customer_refs_keep_their_published_keyed_hash() -> None:
         expected = salted_hmac("pouls.customer_ref", cleaned, algorithm="sha256").hexdigest()[:40]
         assert customer_ref(identity) == expected
     assert customer_ref("hmac:abc") == "abc"
+
+
+@pytest.mark.django_db
+def test_the_duplicate_check_reads_the_source_id_index() -> None:
+    # Without the index's own condition in the query, SQLite scanned the whole table for
+    # each chunk: a million-row import became quadratic.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pouls.feedback.importers.store import existing_keys
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan checked is SQLite's")
+    with CaptureQueriesContext(connection) as queries:
+        assert existing_keys([("survey", "R1"), ("survey", "R2")]) == set()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "feedback_feedback_unique_source_id" in plan
