@@ -133,6 +133,10 @@ def _read_header(reader: Any, header_rows: int) -> list[str]:
     return combine_header(rows)
 
 
+# SurveyMonkey's second header row under single answers and open questions: adds nothing.
+_EMPTY_SUBHEADERS = {"response", "réponse", "open-ended response", "réponse ouverte"}
+
+
 def combine_header(rows: list[list[str]]) -> list[str]:
     """First row forward-filled, joined with the sub-header when it adds something."""
     width = max(len(r) for r in rows)
@@ -144,7 +148,7 @@ def combine_header(rows: list[list[str]]) -> list[str]:
         parts = [last]
         for sub in rows[1:]:
             value = sub[i].strip() if i < len(sub) else ""
-            if value and value.lower() not in {"response", "réponse"} and value != last:
+            if value and value.lower() not in _EMPTY_SUBHEADERS and value != last:
                 parts.append(value)
         header.append(" / ".join(p for p in parts if p) or f"colonne_{i + 1}")
     return _unique(header)

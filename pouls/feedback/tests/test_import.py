@@ -160,3 +160,48 @@ def test_the_duplicate_check_reads_the_source_id_index() -> None:
         cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "feedback_feedback_unique_source_id" in plan
+
+
+PRESET_EXPORTS = {
+    "surveymonkey": (
+        "Respondent ID,End Date,Magasin,NPS,Pourquoi ?\n"
+        ",,Response,Response,Open-Ended Response\n"
+        "114,11/22/2025 02:05:00 PM,Site Lille,9,Accueil parfait\n",
+        "114",
+    ),
+    "google_forms": (
+        "Horodateur,Magasin,NPS,Commentaire\n22/11/2025 14:05:00,Site Lille,9,Bien\n",
+        "",
+    ),
+    "typeform": (
+        "#,Magasin,NPS,Commentaire,Submitted At\nab12,Site Lille,9,Bien,2025-11-22 14:05:00\n",
+        "ab12",
+    ),
+    "limesurvey": (
+        "id,submitdate,startlanguage,Magasin,NPS,Commentaire\n"
+        "17,2025-11-22 14:05:00,fr,Site Lille,9,Bien\n",
+        "17",
+    ),
+    "reviews": (
+        "review_id;place;rating;text;date\nG-1;Site Lille;4;Rayon bien rangé;22/11/2025 14h05\n",
+        "G-1",
+    ),
+}
+
+
+@pytest.mark.parametrize("preset", sorted(PRESET_EXPORTS))
+def test_each_preset_reads_its_tools_export(
+    personas: Personas, tmp_path: Path, preset: str
+) -> None:
+    content, source_id = PRESET_EXPORTS[preset]
+    path = tmp_path / f"{preset}.csv"
+    path.write_text(content, encoding="utf-8")
+    summary = do_import_feedback(path, root=personas.nord, preset=preset)
+    assert (summary.read, summary.accepted) == (1, 1), QuarantinedRow.objects.values("reasons")
+    stored = Feedback.objects.get()
+    local = timezone.localtime(stored.received_at)
+    assert (local.date(), local.hour, local.minute) == (dt.date(2025, 11, 22), 14, 5)
+    assert stored.perimeter == personas.lille and stored.text
+    assert (stored.nps, stored.csat) == ((None, 4) if preset == "reviews" else (9, None))
+    assert stored.source_id == (source_id or stored.source_id)  # else a content hash
+    assert stored.source_kind == ("review" if preset == "reviews" else "survey")
