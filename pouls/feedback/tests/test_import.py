@@ -205,3 +205,27 @@ def test_each_preset_reads_its_tools_export(
     assert (stored.nps, stored.csat) == ((None, 4) if preset == "reviews" else (9, None))
     assert stored.source_id == (source_id or stored.source_id)  # else a content hash
     assert stored.source_kind == ("review" if preset == "reviews" else "survey")
+
+
+def test_sellers_are_matched_by_name_with_a_suggestion_for_near_misses(
+    personas: Personas, tmp_path: Path
+) -> None:
+    from pouls.feedback.importers.prepare import People
+    from pouls.testing import make_person
+
+    seller = make_person(perimeter=personas.lille, first_name="Kévin", last_name="Lefèvre")
+    path = tmp_path / "vendeurs.csv"
+    path.write_text(
+        "Magasin;Date;NPS;Vendeur\n"
+        "Site Lille;22/11/2025;9;LEFEVRE Kevin\n"
+        "Site Lille;22/11/2025;8;Kevin Lefebvre\n",
+        encoding="utf-8",
+    )
+    summary = do_import_feedback(path, root=personas.nord)
+    assert (summary.accepted, summary.quarantined) == (1, 1)
+    assert Feedback.objects.get().person == seller
+    reason = QuarantinedRow.objects.get().reasons[0]
+    # Stored reasons are pseudonymised like any text, the suggested name included.
+    assert reason["field"] == "person" and "vouliez-vous dire « [NOM] »" in reason["message"]
+    with pytest.raises(ValueError, match="vouliez-vous dire « Kévin Lefèvre »"):
+        People([seller]).match("Kevin Lefebvre")
