@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pouls.feedback.importers.mapping import load_mapping, resolve
 from pouls.feedback.importers.prepare import Prepared, make_context, prepare_chunk
 from pouls.feedback.importers.readers import open_table
@@ -44,3 +46,32 @@ def test_small_files_are_prepared_in_process(personas: Personas) -> None:
         future = prepare(rows)
         assert future.done()
         assert _comparable(future.result()) == _comparable(prepare_chunk(context, rows))
+
+
+def test_an_import_through_the_workers_stores_what_it_would_alone(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pouls.feedback.importers import pipeline
+    from pouls.feedback.importers.pipeline import do_import_feedback
+    from pouls.feedback.models import Feedback, QuarantinedRow
+
+    def stored() -> tuple[object, ...]:
+        rows = Feedback.objects.order_by("source_id").values_list("source_id", "text", "nps")
+        quarantined = QuarantinedRow.objects.order_by("row_number")
+        return list(rows), list(quarantined.values_list("row_number", "raw", "reasons"))
+
+    alone = do_import_feedback(DATA / "messy_fr.csv", root=personas.nord)
+    expected = stored()
+    Feedback.objects.all().delete()
+    QuarantinedRow.objects.all().delete()
+    # Every file "big", chunks of 2 rows, 2 chunks per transaction: all the paths of a
+    # million-row import on a 12-row file.
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    monkeypatch.setattr(pipeline, "CHUNKS_PER_COMMIT", 2)
+    seen: list[int] = []
+    parallel = do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, progress=seen.append)
+    counts = (parallel.read, parallel.accepted, parallel.quarantined, parallel.duplicates)
+    assert counts == (alone.read, alone.accepted, alone.quarantined, alone.duplicates)
+    assert stored() == expected
+    assert seen == sorted(seen) and seen[-1] == 12 and len(seen) > 1
