@@ -38,6 +38,10 @@ class Candidate:
     key: str
     contact: str = ""
 
+    def __reduce__(self) -> tuple[type[Candidate], tuple[int, dict[str, Any], str, str]]:
+        # Plain pickling back from a worker (the dataclass's own is field by field in Python).
+        return (Candidate, (self.number, self.values, self.key, self.contact))
+
 
 @dataclass(slots=True)
 class Reject:

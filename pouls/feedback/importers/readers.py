@@ -32,6 +32,11 @@ class RawRow:
     values: dict[str, Any]
     error: str = ""
 
+    def __reduce__(self) -> tuple[type[RawRow], tuple[int, dict[str, Any], str]]:
+        # Rows travel to the import's worker processes: the dataclass's own pickling
+        # (field by field, in Python) cost the importing process ~25 µs a row (measured).
+        return (RawRow, (self.number, self.values, self.error))
+
 
 @dataclass(slots=True)
 class Table:
