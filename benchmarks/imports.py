@@ -1,14 +1,16 @@
 """Import throughput with full pseudonymisation, against a plain pandas load of the same file.
 
     pip install pandas            # the floor we compare with; not a dependency of Pouls
-    python benchmarks/imports.py [--rows 1000000]
+    python benchmarks/imports.py [--rows 1000000] [--repeat 3]
 
 Generates (once, cached in benchmarks/results/) a CSV of N survey answers with French free
 text from the demo grammar, a tenth of them carrying an e-mail address or a phone number, plus
 a few broken rows and duplicates. Then, each in its own process so that peak memory is its
 own: (1) `pouls import feedback`'s action into a fresh SQLite database, with pseudonymisation,
 validation, quarantine and de-duplication; (2) `pandas.read_csv` + `DataFrame.to_sql` into
-SQLite, no checks at all (the floor). Prints rows/s, peak RSS and the machine.
+SQLite, no checks at all (the floor). Prints rows/s (median of the runs), peak RSS, the CPU
+seconds of the import process and of its masking workers (rows/s depends on what else runs
+on the machine; CPU seconds much less), the load average before and after, and the machine.
 Target (issue 3): >= 5,000 rows/s with full pseudonymisation, memory flat in the file size.
 """
 
@@ -20,6 +22,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,15 +117,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--system", choices=["pouls", "pandas"])
     parser.add_argument("--file")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each system (median)")
     args = parser.parse_args()
     if args.system:  # child process: one system, its own peak memory
         with tempfile.TemporaryDirectory() as tmp:
             runner = run_pouls if args.system == "pouls" else run_pandas
             result = runner(Path(args.file), Path(tmp))
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        # The pseudonymising worker process of a big import counts too.
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        result["peak_rss_children_mb"] = children
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        # The pseudonymising worker processes of a big import count too (peak: the largest).
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result["peak_rss_mb"] = own.ru_maxrss / 1024
+        result["peak_rss_children_mb"] = children.ru_maxrss / 1024
+        result["cpu_s"] = own.ru_utime + own.ru_stime
+        result["cpu_children_s"] = children.ru_utime + children.ru_stime
         print(json.dumps(result))
         return
     from benchmarks._machine import describe
@@ -136,28 +143,49 @@ def main() -> None:
         size = path.stat().st_size / 1e6
         print(f"generated {path.name} ({size:.0f} MB) in {time.perf_counter() - start:.0f} s")
     print(f"machine: {describe()}")
+    print(f"load average before: {_load()}")
     for system in ("pouls", "pandas"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--system", system, "--file", str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
+        runs = [_child(system, path) for _ in range(args.repeat)]
+        ok = [r for r in runs if r]
+        for r in ok:
+            _print(system, r)
+        if len(ok) > 1:
+            rates = sorted(r["read"] / r["seconds"] for r in ok)
+            print(f"{system:<7} median {statistics.median(rates):.0f} rows/s over {len(ok)} runs")
+    print(f"load average after: {_load()}")
+
+
+def _child(system: str, path: Path) -> dict[str, float] | None:
+    out = subprocess.run(
+        [sys.executable, __file__, "--system", system, "--file", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        print(f"{system}: failed\n{out.stderr[-2000:]}")
+        return None
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _print(system: str, r: dict[str, float]) -> None:
+    extra = ""
+    if system == "pouls":
+        extra = (
+            f"  (accepted {r['accepted']:.0f}, quarantined {r['quarantined']:.0f}, "
+            f"duplicates {r['duplicates']:.0f})"
         )
-        if out.returncode != 0:
-            print(f"{system}: failed\n{out.stderr[-2000:]}")
-            continue
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        extra = ""
-        if system == "pouls":
-            extra = (
-                f"  (accepted {r['accepted']:.0f}, quarantined {r['quarantined']:.0f}, "
-                f"duplicates {r['duplicates']:.0f})"
-            )
-        print(
-            f"{system:<7} {r['read']:>9.0f} rows  {r['seconds']:8.1f} s  "
-            f"{r['read'] / r['seconds']:>9.0f} rows/s  peak RSS {r['peak_rss_mb']:7.0f} MB"
-            f" + worker {r['peak_rss_children_mb']:4.0f} MB{extra}"
-        )
+    print(
+        f"{system:<7} {r['read']:>9.0f} rows  {r['seconds']:8.1f} s  "
+        f"{r['read'] / r['seconds']:>9.0f} rows/s  peak RSS {r['peak_rss_mb']:7.0f} MB"
+        f" + worker {r['peak_rss_children_mb']:4.0f} MB  CPU {r['cpu_s']:.0f} s"
+        f" + workers {r['cpu_children_s']:.0f} s{extra}"
+    )
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -275,7 +275,10 @@ def import_sales(file: Path, into: str | None, strict: bool) -> None:
     help="YAML list of {address or domain, perimeter} rules.",
 )
 @click.option("--dry-run", is_flag=True, help="Check and count everything, store nothing.")
-def import_mail(path: Path, into: str | None, rules: Path | None, dry_run: bool) -> None:
+@click.option("--strict", is_flag=True, help="Exit with status 1 when messages were quarantined.")
+def import_mail(
+    path: Path, into: str | None, rules: Path | None, dry_run: bool, strict: bool
+) -> None:
     """Import e-mails: .eml files, mbox archives, or a folder of them.
 
     Quoted replies and signatures are removed, HTML becomes text, the sender is kept only as
@@ -308,6 +311,7 @@ def import_mail(path: Path, into: str | None, rules: Path | None, dry_run: bool)
         f"lus {summary.read} = acceptés {summary.accepted} + en quarantaine "
         f"{summary.quarantined} + doublons {summary.duplicates}"
     )
+    _end(summary, dry_run=dry_run, strict=strict)
 
 
 @import_.command("letters")
@@ -319,7 +323,8 @@ def import_mail(path: Path, into: str | None, rules: Path | None, dry_run: bool)
     help="Perimeter the letters are about (default: the top of the organisation).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and count everything, store nothing.")
-def import_letters(path: Path, into: str | None, dry_run: bool) -> None:
+@click.option("--strict", is_flag=True, help="Exit with status 1 when letters were quarantined.")
+def import_letters(path: Path, into: str | None, dry_run: bool, strict: bool) -> None:
     """Import letters transcribed as .txt files (a folder of them, or one file).
 
     The date is the first one written in the letter, else the file's date; the same letter
@@ -343,6 +348,19 @@ def import_letters(path: Path, into: str | None, dry_run: bool) -> None:
         f"lues {summary.read} = acceptées {summary.accepted} + en quarantaine "
         f"{summary.quarantined} + doublons {summary.duplicates}"
     )
+    _end(summary, dry_run=dry_run, strict=strict)
+
+
+def _end(summary: Any, *, dry_run: bool, strict: bool) -> None:
+    """What every feedback-like import prints after its identity line, and its exit code."""
+    if dry_run:
+        click.echo("essai à blanc : rien n'a été enregistré")
+    for name, count in sorted(summary.reasons.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  quarantaine — {name} : {count} ligne(s)")
+    if summary.code:
+        click.echo(f"import {summary.code}")
+    if strict and summary.quarantined:
+        sys.exit(1)
 
 
 @contextlib.contextmanager

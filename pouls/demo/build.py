@@ -22,7 +22,7 @@ from django.utils import timezone
 from pouls.activity.models import ActivityFact, SalesFact
 from pouls.demo import verbatims as grammar
 from pouls.demo.climate import build_climate_demo
-from pouls.feedback.importers.pipeline import CONTACT_RETENTION
+from pouls.feedback.importers.store import CONTACT_RETENTION
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.feedback.privacy import pseudonymise
 from pouls.org.models import Grant, Perimeter, Person

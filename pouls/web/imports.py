@@ -142,26 +142,36 @@ def import_reprocess(request: AuthedRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def quarantine_export(request: AuthedRequest, code: str) -> HttpResponse:
+def quarantine_export(request: AuthedRequest, code: str, fmt: str = "csv") -> HttpResponse:
+    """The unresolved quarantined rows of an import, as received (masked), with reasons."""
     batch = get_for_user_or_404(Import, request.user, code, "analyze")
     rows = list(batch.quarantine.filter(resolved_at__isnull=True).order_by("row_number"))
     columns = list(dict.fromkeys(k for q in rows for k in q.raw))
-    body = to_csv(
-        ["ligne", "motifs", *columns],
-        (
-            [
-                q.row_number,
-                " | ".join(
-                    f"{r['field']} : {r['message']} (attendu : {r['accepted']})" for r in q.reasons
-                ),
-                *(q.raw.get(c, "") for c in columns),
-            ]
-            for q in rows
-        ),
+    header = ["ligne", "motifs", *columns]
+    table = (
+        [
+            q.row_number,
+            " | ".join(
+                f"{r['field']} : {r['message']} (attendu : {r['accepted']})" for r in q.reasons
+            ),
+            *(_cell(q.raw.get(c, "")) for c in columns),
+        ]
+        for q in rows
     )
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="quarantaine-{batch.code}.csv"'
+    if fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(header, table),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(to_csv(header, table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="quarantaine-{batch.code}.{fmt}"'
     return response
+
+
+def _cell(value: object) -> object:
+    # A raw cell may hold a list (extra cells of a broken line): a spreadsheet wants text.
+    return value if value is None or isinstance(value, str | int | float) else str(value)
 
 
 @login_required

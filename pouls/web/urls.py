@@ -41,4 +41,10 @@ urlpatterns = [
         imports.quarantine_export,
         name="web-quarantine-export",
     ),
+    path(
+        "imports/<uuid:code>/quarantaine.xlsx",
+        imports.quarantine_export,
+        {"fmt": "xlsx"},
+        name="web-quarantine-export-xlsx",
+    ),
 ]

@@ -276,20 +276,23 @@ def find_name_cues(text: str) -> list[Found]:
         if m is None:
             continue
         window = text[max(0, m.start() - 45) : m.start()]
+        cues = cues_possible(window)
         span = None
-        if _CIVILITY_BEFORE.search(window) or (
+        if ("civility" in cues and _CIVILITY_BEFORE.search(window)) or (
             _SIGNATURE_BEFORE.search(window) and _SIGNATURE_AFTER.match(text, m.end())
         ):
             span = _clean_name(text, m.start(), m.end())
-        elif _ROLE_BEFORE.search(window) or (
-            _GREETING_BEFORE.search(window) and _GREETING_AFTER.match(text, m.end())
+        elif ("role" in cues and _ROLE_BEFORE.search(window)) or (
+            "greeting" in cues
+            and _GREETING_BEFORE.search(window)
+            and _GREETING_AFTER.match(text, m.end())
         ):
             span = _clean_name(text, m.start(), m.end())
             span = span if span and _plausible_person(text, span, strong=True) else None
-        elif _NAMING_CUE_BEFORE.search(window):
+        elif "naming" in cues and _NAMING_CUE_BEFORE.search(window):
             span = _clean_name(text, m.start(), m.end())
             span = span if span and not text[span[0] : span[1]].isupper() else None
-        elif _CUE_BEFORE.search(window):
+        elif "cue" in cues and _CUE_BEFORE.search(window):
             span = _clean_name(text, m.start(), m.end())
             span = span if span and _plausible_person(text, span, strong=False) else None
         if span:
@@ -297,6 +300,43 @@ def find_name_cues(text: str) -> list[Found]:
     found.extend(_first_names(text))
     found.extend(_lowercase_names(text))
     return found
+
+
+_SPACES = " \u00a0\u202f"
+_ALL_CUES = frozenset({"civility", "role", "greeting", "naming", "cue"})
+_NO_CUES: frozenset[str] = frozenset()
+_DOTTED_CIVILITIES = frozenset("M MM Mr Mrs Mme Mlle Dr Pr".split())
+_DOTTED_CUES = frozenset({"civility", "role"})
+_COMMA_CUES = frozenset({"role"})
+_COLON_CUES = frozenset({"naming"})
+
+
+def cues_possible(window: str) -> frozenset[str]:
+    """Which cue patterns ending in spaces (civility, role, greeting, naming, cue) can match
+    at the end of ``window``, judged from its last characters alone.
+
+    The cue expressions are long alternations searched at every position of the window;
+    most capitals open a sentence ("… politesse. Contactez-moi") where none can match, and
+    this cheap test skips them there. It only ever rules out a pattern that cannot match
+    (a property test checks it against the expressions), so the names found are the same.
+    """
+    stripped = window.rstrip(_SPACES)
+    if not stripped or len(stripped) == len(window):
+        return _NO_CUES  # every one of them ends with a word then spaces
+    last = stripped[-1]
+    if last.isalpha():
+        return _ALL_CUES
+    if last == ".":  # "M. ", "Dr. ", "le vendeur M. ": only dotted civilities end so
+        start = len(stripped) - 1
+        while start and stripped[start - 1].isalpha():
+            start -= 1
+        word = stripped[start:-1]
+        return _DOTTED_CUES if word in _DOTTED_CIVILITIES else _NO_CUES
+    if last == ",":  # "le vendeur, "
+        return _COMMA_CUES
+    if last == ":":  # "nom : ", "contact : "
+        return _COLON_CUES
+    return _NO_CUES
 
 
 # Known first names that are also ordinary lower-case words ("claire", "marc", "maxime", "aimé").

@@ -8,45 +8,44 @@ constraint checks it on the Import row).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
-import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rapidfuzz import fuzz, process
 
 from pouls.feedback import privacy
-from pouls.feedback.importers import values as V
 from pouls.feedback.importers.letters import read_letters
 from pouls.feedback.importers.mail import MailRule, read_mail
-from pouls.feedback.importers.mapping import (
-    ColumnMapping,
-    Resolved,
-    load_mapping,
-    normalise,
-    resolve,
-)
-from pouls.feedback.importers.masking import PARALLEL_MIN_BYTES, text_masker
+from pouls.feedback.importers.mapping import ColumnMapping, load_mapping, resolve
+from pouls.feedback.importers.prepare import Candidate, Prepared, make_context, prepare_chunk
 from pouls.feedback.importers.readers import RawRow, Table, open_table
-from pouls.feedback.models import CallbackContact, Feedback, Import, QuarantinedRow
-from pouls.org.models import Perimeter, Person
+from pouls.feedback.importers.store import (
+    existing_keys,
+    insert_feedback,
+    store_contacts,
+    widen_sqlite_cache,
+)
+from pouls.feedback.importers.workers import PARALLEL_MIN_BYTES, WORKERS, chunk_preparer
+from pouls.feedback.models import Feedback, Import, QuarantinedRow
+from pouls.org.models import Perimeter
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 1000
-MAX_TEXT_CHARS = 20_000
-CONTACT_RETENTION = dt.timedelta(days=90)
-SOURCE_KINDS = {c.value for c in Feedback.SourceKind}
-CHANNELS = {c.value for c in Feedback.Channel}
+# Rows per chunk handed to a worker, and chunks per transaction. On SQLite a commit writes
+# every page the transaction touched, and rows land all over the (perimeter, date) and
+# source-id indexes: with a commit per 1,000 rows a million-row import wrote gigabytes
+# (measured), far fewer with 50,000. Memory stays bounded: at most
+# CHUNKS_PER_COMMIT + 2 x workers chunks are in flight.
+CHUNK = 5000
+CHUNKS_PER_COMMIT = 10
 
 Progress = Callable[[int], None]
 
@@ -63,71 +62,6 @@ class Summary:
     def add_reasons(self, reasons: list[dict[str, str]]) -> None:
         for reason in reasons:
             self.reasons[reason["field"]] = self.reasons.get(reason["field"], 0) + 1
-
-
-@dataclass(slots=True)
-class _Candidate:
-    row: RawRow
-    feedback: Feedback
-    key: str
-    contact: str = ""
-
-
-class _Perimeters:
-    """Perimeters a row may land in, matched by reference code or name (accents, case and
-    spacing ignored), with a suggestion for near misses."""
-
-    def __init__(self, root: Perimeter, allowed: Iterable[Perimeter]) -> None:
-        self.by_key: dict[str, Perimeter] = {}
-        for p in allowed:
-            if p.path.startswith(root.path):
-                self.by_key.setdefault(normalise(p.ref), p)
-                self.by_key.setdefault(normalise(p.name), p)
-        self.root = root
-
-    def match(self, value: Any) -> Perimeter:
-        text = str(value or "").strip()
-        if not text:
-            raise V.Invalid("périmètre manquant", "le code ou le nom d'un périmètre")
-        found = self.by_key.get(normalise(text))
-        if found is not None:
-            return found
-        best = process.extractOne(normalise(text), list(self.by_key), scorer=fuzz.WRatio)
-        hint = (
-            f" — vouliez-vous dire « {self.by_key[best[0]].name} » ?"
-            if best and best[1] >= 80
-            else ""
-        )
-        raise V.Invalid(
-            f"périmètre inconnu « {text[:80]} »{hint}",
-            f"le code ou le nom d'un périmètre sous « {self.root.name} » auquel vous avez accès",
-        )
-
-
-class _People:
-    def __init__(self, people: Iterable[Person]) -> None:
-        self.by_name: dict[str, Person] = {}
-        for person in people:
-            for key in (
-                f"{person.first_name} {person.last_name}",
-                f"{person.last_name} {person.first_name}",
-            ):
-                self.by_name.setdefault(normalise(key), person)
-
-    def match(self, value: Any) -> Person | None:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        found = self.by_name.get(normalise(text))
-        if found is not None:
-            return found
-        best = process.extractOne(normalise(text), list(self.by_name), scorer=fuzz.WRatio)
-        hint = (
-            f" — vouliez-vous dire « {self.by_name[best[0]]} » ?" if best and best[1] >= 85 else ""
-        )
-        raise V.Invalid(
-            f"personne inconnue « {text[:80]} »{hint}", "prénom et nom d'une personne du périmètre"
-        )
 
 
 def do_import_feedback(
@@ -257,9 +191,8 @@ def _run(
 ) -> Summary:
     """The shared import loop; ``record`` is the mapping as the user gave it (kept for
     re-processing the quarantine)."""
-    resolved = resolve(column_mapping, table.header)
-    context = _context(root, user)
-    _widen_sqlite_cache()
+    context = make_context(resolve(column_mapping, table.header), root, user)
+    widen_sqlite_cache()
     if batch is None and not dry_run:
         batch = Import.objects.create(
             perimeter=root,
@@ -276,33 +209,34 @@ def _run(
     summary = Summary(code=str(batch.code) if batch else "")
     rows = islice(table.rows, column_mapping.skip_rows, None)
     seen: set[str] = set()
-    pending: deque[_Pending] = deque()
+    pending: deque[Future[Prepared]] = deque()
 
-    def finish(item: _Pending) -> None:
-        if batch is not None:
-            # Earlier chunks are in the database, where the duplicate check finds them:
-            # keeping only this chunk's keys keeps memory flat in the file size.
-            seen.clear()
-        _store_chunk(item, resolved, batch, seen, summary, dry_run)
-        if batch is not None:
-            _save_counts(batch, summary)
+    def finish(items: list[Future[Prepared]]) -> None:
+        # One transaction, counts included (the web page shows them as progress).
+        with transaction.atomic():
+            for item in items:
+                if batch is not None:
+                    # Earlier chunks are in the database (this transaction sees them),
+                    # where the duplicate check finds them: keeping only this chunk's keys
+                    # keeps memory flat in the file size.
+                    seen.clear()
+                _store_chunk(item.result(), batch, seen, summary, dry_run)
+            if batch is not None:
+                _save_counts(batch, summary)
         if progress is not None:
             progress(summary.read)
 
-    with text_masker(parallel=path.is_file() and path.stat().st_size > PARALLEL_MIN_BYTES) as mask:
+    parallel = path.is_file() and path.stat().st_size > PARALLEL_MIN_BYTES
+    with chunk_preparer(context, parallel=parallel) as prepare:
         for chunk in _chunks(rows, CHUNK):
-            candidates, rejects = _validate(chunk, resolved, context, summary)
-            # The texts are pseudonymised (in a second process for big files) while this
-            # process validates the next chunk and stores the previous one.
-            pending.append(
-                _Pending(
-                    len(chunk), candidates, rejects, mask([c.feedback.text for c in candidates])
-                )
-            )
-            if len(pending) > 1:
-                finish(pending.popleft())
+            # Chunks are validated and pseudonymised (by worker processes for big files)
+            # while this process stores the earlier ones, in order; a few chunks in flight
+            # per worker keep them busy.
+            pending.append(prepare(chunk))
+            if len(pending) >= CHUNKS_PER_COMMIT + 2 * WORKERS:
+                finish([pending.popleft() for _ in range(CHUNKS_PER_COMMIT)])
         while pending:
-            finish(pending.popleft())
+            finish([pending.popleft() for _ in range(min(CHUNKS_PER_COMMIT, len(pending)))])
     if batch is not None:
         batch.status = Import.Status.DONE
         batch.finished_at = timezone.now()
@@ -318,23 +252,6 @@ def _run(
         summary.duplicates,
     )
     return summary
-
-
-@dataclass(slots=True)
-class _Context:
-    perimeters: _Perimeters
-    people: _People
-
-
-def _context(root: Perimeter, user: Any) -> _Context:
-    # user None: a trusted context (CLI, or the worker running an import whose creator's
-    # scope was checked when it was queued).
-    allowed = (
-        Perimeter.objects.all() if user is None else Perimeter.objects.for_user(user, "change")
-    )
-    staff = Person.objects.all() if user is None else Person.objects.for_user(user, "change")
-    people = staff.filter(perimeter__path__startswith=root.path)
-    return _Context(_Perimeters(root, allowed), _People(people))
 
 
 def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any = None) -> Summary:
@@ -355,22 +272,20 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
     summary = Summary(code=str(batch.code))
     if not pending:
         return summary
-    resolved = resolve(column_mapping, header)
-    context = _context(batch.perimeter, user)
+    context = make_context(resolve(column_mapping, header), batch.perimeter, user)
     by_number = {q.row_number: q for q in pending}
     rows = [RawRow(q.row_number, dict(q.raw)) for q in pending]
     seen: set[str] = set()
     with transaction.atomic():
         for chunk in _chunks(iter(rows), CHUNK):
-            outcome = _validate_chunk(chunk, resolved, context, seen, summary)
-            fresh, _rejects, passed = outcome
-            for candidate in fresh:
-                candidate.feedback.batch = batch
-            insert_feedback([c.feedback for c in fresh])
-            _store_contacts(fresh)
-            QuarantinedRow.objects.filter(pk__in=[by_number[n].pk for n in passed]).update(
-                resolved_at=timezone.now()
-            )
+            prepared = prepare_chunk(context, chunk)
+            for reject in prepared.rejects:
+                summary.add_reasons(reject.reasons)
+            fresh = _drop_duplicates(prepared.candidates, seen, summary)
+            summary.accepted += len(fresh)
+            _insert(fresh, batch)
+            passed = [by_number[c.number].pk for c in prepared.candidates]
+            QuarantinedRow.objects.filter(pk__in=passed).update(resolved_at=timezone.now())
         batch.quarantined -= summary.accepted + summary.duplicates
         batch.accepted += summary.accepted
         batch.duplicates += summary.duplicates
@@ -384,19 +299,29 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
 def store_answer(feedback: Feedback, *, key: str, contact: str = "") -> Feedback | None:
     """Store one answer given outside a file (a survey form) through the steps of an import:
     pseudonymise its text, drop it when ``key`` was already stored (a duplicate), store it
-    and its contact details apart, and queue the analysis. Returns the stored row, or None
-    for a duplicate (also when a concurrent request stored the same key first)."""
+    and its contact details apart with the same retention, and queue the analysis. Returns
+    the stored row, or None for a duplicate (also when a concurrent request stored the same
+    key first: the unique constraint on (source_kind, source_id) decides)."""
     feedback.source_id = key[:200]
     feedback.text = privacy.pseudonymise([feedback.text])[0] if feedback.text else ""
-    candidate = _Candidate(RawRow(1, {}), feedback, feedback.source_id, contact)
     try:
         with transaction.atomic():
-            if not _drop_duplicates([candidate], set(), Summary()):
+            if existing_keys([(feedback.source_kind, feedback.source_id)]):
                 return None
-            insert_feedback([feedback])
-            feedback.pk = Feedback.objects.values_list("pk", flat=True).get(code=feedback.code)
-            feedback._state.adding = False
-            _store_contacts([candidate])
+            feedback.save()
+            if contact and feedback.callback_consent:
+                store_contacts(
+                    [
+                        (
+                            {
+                                "id": feedback.pk,
+                                "perimeter_id": feedback.perimeter_id,
+                                "callback_consent": True,
+                            },
+                            contact,
+                        )
+                    ]
+                )
     except IntegrityError:
         return None
     _request_analysis()
@@ -429,334 +354,52 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass(slots=True)
-class _Pending:
-    size: int
-    candidates: list[_Candidate]
-    rejects: list[tuple[RawRow, list[dict[str, str]]]]
-    texts: Future[list[str]]
-
-
-def _validate(
-    chunk: list[RawRow], resolved: Resolved, context: _Context, summary: Summary
-) -> tuple[list[_Candidate], list[tuple[RawRow, list[dict[str, str]]]]]:
-    candidates: list[_Candidate] = []
-    rejects: list[tuple[RawRow, list[dict[str, str]]]] = []
-    for row in chunk:
-        outcome = validate_row(row, resolved, context.perimeters, context.people)
-        if isinstance(outcome, list):
-            rejects.append((row, outcome))
-            summary.add_reasons(outcome)
-        else:
-            candidates.append(outcome)
-    return candidates, rejects
-
-
-def _validate_chunk(
-    chunk: list[RawRow], resolved: Resolved, context: _Context, seen: set[str], summary: Summary
-) -> tuple[list[_Candidate], list[tuple[RawRow, list[dict[str, str]]]], list[int]]:
-    """Validate, pseudonymise and de-duplicate one chunk (re-processing the quarantine);
-    returns the rows to store, the rejects, and the numbers of the rows that passed."""
-    candidates, rejects = _validate(chunk, resolved, context, summary)
-    texts = privacy.pseudonymise([c.feedback.text for c in candidates])
-    for candidate, text in zip(candidates, texts, strict=True):
-        candidate.feedback.text = text
-    fresh = _drop_duplicates(candidates, seen, summary)
-    summary.accepted += len(fresh)
-    return fresh, rejects, [c.row.number for c in candidates]
-
-
 def _store_chunk(
-    item: _Pending,
-    resolved: Resolved,
-    batch: Import | None,
-    seen: set[str],
-    summary: Summary,
-    dry_run: bool,
+    item: Prepared, batch: Import | None, seen: set[str], summary: Summary, dry_run: bool
 ) -> None:
-    for candidate, text in zip(item.candidates, item.texts.result(), strict=True):
-        candidate.feedback.text = text
     fresh = _drop_duplicates(item.candidates, seen, summary)
+    for reject in item.rejects:
+        summary.add_reasons(reject.reasons)
     # Counted when stored, so the saved counts always add up (read = the three buckets).
     summary.read += item.size
     summary.accepted += len(fresh)
     summary.quarantined += len(item.rejects)
     if dry_run or batch is None:
         return
-    with transaction.atomic():
-        for candidate in fresh:
-            candidate.feedback.batch = batch
-        insert_feedback([c.feedback for c in fresh])
-        _store_contacts(fresh)
-        QuarantinedRow.objects.bulk_create(
-            _quarantine_rows(batch, item.rejects, resolved), batch_size=500
-        )
-
-
-IMPORT_CACHE_KIB = 256 * 1024
-
-
-def _widen_sqlite_cache() -> None:
-    """A big import on SQLite inserts into indexes larger than the usual page cache; a
-    wider cache for this connection keeps them in memory (PostgreSQL has shared buffers)."""
-    connection = connections[router.db_for_write(Feedback)]
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-
-
-def insert_feedback(rows: list[Feedback]) -> None:
-    """Insert many Feedback rows with one executemany, then set the primary keys that are
-    needed (rows with a callback consent).
-
-    ``bulk_create`` spent more time preparing values field by field than the database
-    spent writing (profiled: 40 % of an import). Here only the uuid and datetime columns
-    need the backend's adaptation; the rest are plain ints, strings, booleans and None.
-    Tested on SQLite and PostgreSQL by the import tests.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(Feedback)]
-    now = timezone.now()
-    code_field = Feedback._meta.get_field("code")
-    adapt_datetime = connection.ops.adapt_datetimefield_value
-    columns = [f for f in Feedback._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(Feedback._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in columns),
-        ", ".join(["%s"] * len(columns)),
+    _insert(fresh, batch)
+    QuarantinedRow.objects.bulk_create(
+        [
+            QuarantinedRow(
+                batch=batch,
+                perimeter=batch.perimeter,
+                row_number=r.number,
+                raw=r.raw,
+                reasons=r.reasons,
+            )
+            for r in item.rejects
+        ],
+        batch_size=500,
     )
-    params = []
-    for row in rows:
-        row.created_at = now
-        values = []
-        for f in columns:
-            value = getattr(row, f.attname)
-            if f is code_field:
-                value = code_field.get_db_prep_value(value, connection)
-            elif f.attname in ("received_at", "created_at"):
-                value = adapt_datetime(value)
-            values.append(value)
-        params.append(values)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-    # Only rows that get a callback contact need their primary key (a lookup per row on a
-    # big table is not free).
-    wanted = [r for r in rows if r.callback_consent]
-    codes = [r.code for r in wanted]
-    ids = dict(Feedback.objects.filter(code__in=codes).values_list("code", "pk"))
-    for row in wanted:
-        row.pk = ids[row.code]
-        row._state.adding = False
+
+
+def _insert(fresh: list[Candidate], batch: Import) -> None:
+    for candidate in fresh:
+        candidate.values["batch_id"] = batch.pk
+    insert_feedback([c.values for c in fresh])
+    store_contacts((c.values, c.contact) for c in fresh)
 
 
 def _drop_duplicates(
-    candidates: list[_Candidate], seen: set[str], summary: Summary
-) -> list[_Candidate]:
-    keys_by_kind: dict[str, set[str]] = {}
-    for c in candidates:
-        keys_by_kind.setdefault(c.feedback.source_kind, set()).add(c.key)
-    existing: set[tuple[str, str]] = set()
-    for kind, keys in keys_by_kind.items():
-        existing.update(
-            (kind, key)
-            for key in Feedback.objects.filter(source_kind=kind, source_id__in=keys).values_list(
-                "source_id", flat=True
-            )
-        )
+    candidates: list[Candidate], seen: set[str], summary: Summary
+) -> list[Candidate]:
+    existing = existing_keys((c.values["source_kind"], c.key) for c in candidates)
     fresh = []
     for c in candidates:
-        marker = f"{c.feedback.source_kind}|{c.key}"
-        if marker in seen or (c.feedback.source_kind, c.key) in existing:
+        kind = c.values["source_kind"]
+        marker = f"{kind}|{c.key}"
+        if marker in seen or (kind, c.key) in existing:
             summary.duplicates += 1
             continue
         seen.add(marker)
         fresh.append(c)
     return fresh
-
-
-def _store_contacts(fresh: list[_Candidate]) -> None:
-    expires = timezone.now() + CONTACT_RETENTION
-    CallbackContact.objects.bulk_create(
-        [
-            CallbackContact(
-                feedback=c.feedback,
-                perimeter=c.feedback.perimeter,
-                contact=c.contact[:255],
-                expires_at=expires,
-            )
-            for c in fresh
-            if c.contact and c.feedback.callback_consent
-        ]
-    )
-
-
-def _quarantine_rows(
-    batch: Import, rejects: list[tuple[RawRow, list[dict[str, str]]]], resolved: Resolved
-) -> list[QuarantinedRow]:
-    """Keep each row as received, except personal data: the customer's identity becomes its
-    keyed hash, and every other text cell and reason is pseudonymised like any stored text
-    (in one batch for the whole chunk)."""
-    customer_columns = set(resolved.columns.get("customer", ()))
-    rows: list[tuple[RawRow, dict[str, Any], list[dict[str, str]]]] = []
-    to_mask: list[tuple[dict[str, Any], str, str]] = []  # (target dict, key, text)
-    for row, reasons in rejects:
-        raw: dict[str, Any] = {}
-        for name, value in row.values.items():
-            if name in customer_columns and value:
-                raw[name] = "hmac:" + privacy.customer_ref(str(value))
-            elif value is None or isinstance(value, int | float | bool):
-                raw[name] = value
-            elif isinstance(value, dt.datetime | dt.date):
-                raw[name] = value.isoformat()
-            else:
-                to_mask.append((raw, name, str(value)[:MAX_TEXT_CHARS]))
-        copies = [dict(r) for r in reasons]
-        for reason in copies:
-            for key in ("value", "message"):
-                to_mask.append((reason, key, reason[key]))
-        rows.append((row, raw, copies))
-    for (target, key, _), masked in zip(
-        to_mask, privacy.pseudonymise([t for *_, t in to_mask]), strict=True
-    ):
-        target[key] = masked
-    return [
-        QuarantinedRow(
-            batch=batch, perimeter=batch.perimeter, row_number=row.number, raw=raw, reasons=reasons
-        )
-        for row, raw, reasons in rows
-    ]
-
-
-def _cell(row: RawRow, resolved: Resolved, name: str) -> Any:
-    columns = resolved.columns.get(name)
-    if columns:
-        return row.values.get(columns[0])
-    return resolved.mapping.defaults.get(name)
-
-
-def _reason(name: str, resolved: Resolved, value: Any, error: V.Invalid) -> dict[str, str]:
-    columns = resolved.columns.get(name, ())
-    return {
-        "field": name,
-        "column": columns[0] if columns else "",
-        "value": str(value)[:200],
-        "message": str(error),
-        "accepted": error.accepted,
-    }
-
-
-def validate_row(
-    row: RawRow, resolved: Resolved, perimeters: _Perimeters, people: _People
-) -> _Candidate | list[dict[str, str]]:
-    """A candidate Feedback, or the list of reasons the row is rejected (all of them)."""
-    if row.error:
-        return [
-            {
-                "field": "ligne",
-                "column": "",
-                "value": "",
-                "message": row.error,
-                "accepted": "une ligne de données alignée sur l'en-tête",
-            }
-        ]
-    m = resolved.mapping
-    reasons: list[dict[str, str]] = []
-    parsed: dict[str, Any] = {}
-
-    def attempt(name: str, parse: Callable[[Any], Any]) -> None:
-        value = _cell(row, resolved, name)
-        try:
-            parsed[name] = parse(value)
-        except V.Invalid as error:
-            reasons.append(_reason(name, resolved, value, error))
-
-    attempt("perimeter", perimeters.match)
-    attempt("received_at", lambda v: V.parse_datetime(v, tz=m.timezone, day_first=m.day_first))
-    attempt("nps", lambda v: V.parse_score(v, low=0, high=10, name="note de recommandation"))
-    attempt("csat", lambda v: V.parse_score(v, low=1, high=5, name="satisfaction"))
-    attempt("ces", lambda v: V.parse_score(v, low=1, high=m.ces_scale, name="effort"))
-    attempt("person", people.match)
-    attempt("callback_consent", lambda v: V.parse_bool(v, name="accord de rappel"))
-    attempt("source_kind", lambda v: _choice(v or "survey", SOURCE_KINDS, "source"))
-    attempt("channel", lambda v: _choice(v or "other", CHANNELS, "canal"))
-    text = _text(row, resolved)
-    if len(text) > MAX_TEXT_CHARS:
-        reasons.append(
-            {
-                "field": "text",
-                "column": "",
-                "value": text[:200] + "…",
-                "message": f"texte trop long ({len(text)} caractères)",
-                "accepted": f"au plus {MAX_TEXT_CHARS} caractères",
-            }
-        )
-    if not reasons and not text and all(parsed.get(f) is None for f in ("nps", "csat", "ces")):
-        reasons.append(
-            {
-                "field": "ligne",
-                "column": "",
-                "value": "",
-                "message": "ni note ni texte",
-                "accepted": "une note (NPS, CSAT ou CES) ou un texte",
-            }
-        )
-    if reasons:
-        return reasons
-    return _candidate(row, resolved, parsed, text)
-
-
-def _candidate(row: RawRow, resolved: Resolved, parsed: dict[str, Any], text: str) -> _Candidate:
-    identity = str(_cell(row, resolved, "customer") or "").strip()
-    source_id = str(_cell(row, resolved, "source_id") or "").strip()[:200]
-    feedback = Feedback(
-        perimeter=parsed["perimeter"],
-        person=parsed.get("person"),
-        source_kind=parsed["source_kind"],
-        channel=parsed["channel"],
-        received_at=parsed["received_at"],
-        nps=parsed.get("nps"),
-        csat=parsed.get("csat"),
-        ces=parsed.get("ces"),
-        ces_scale=resolved.mapping.ces_scale if parsed.get("ces") else None,
-        text=text,
-        language=str(_cell(row, resolved, "language") or "fr")[:8] or "fr",
-        callback_consent=bool(parsed.get("callback_consent")),
-        customer_ref=privacy.customer_ref(identity) if identity else "",
-    )
-    key = (
-        source_id
-        or "h:"
-        + hashlib.sha256(
-            "|".join(
-                str(x)
-                for x in (
-                    feedback.perimeter.pk,
-                    feedback.received_at.isoformat(),
-                    feedback.nps,
-                    feedback.csat,
-                    feedback.ces,
-                    text,
-                    feedback.customer_ref,
-                )
-            ).encode()
-        ).hexdigest()[:40]
-    )
-    feedback.source_id = key
-    contact = identity if feedback.callback_consent and not identity.startswith("hmac:") else ""
-    return _Candidate(row, feedback, key, contact)
-
-
-def _text(row: RawRow, resolved: Resolved) -> str:
-    parts = [str(row.values.get(c) or "").strip() for c in resolved.columns.get("text", ())]
-    default = resolved.mapping.defaults.get("text", "")
-    text = "\n".join(p for p in parts if p) or default
-    return unicodedata.normalize("NFC", text)
-
-
-def _choice(value: Any, choices: set[str], name: str) -> str:
-    text = str(value).strip().lower()
-    if text not in choices:
-        raise V.Invalid(f"{name} inconnu « {text[:40]} »", ", ".join(sorted(choices)))
-    return text

@@ -71,6 +71,8 @@ _NUMERIC = re.compile(
 _ISO = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})" + _TIME + r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
 )
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_OUT_OF = re.compile(r"\s*/\s*\d+$")
 _WORDS = re.compile(
     r"^(?:[a-zéû]+\.?\s+)?(?P<d>\d{1,2})(?:er)?\s+(?P<mon>[a-zéûA-ZÉÛ]+)\.?\s+(?P<y>\d{4})"
     + _TIME
@@ -116,7 +118,7 @@ def _to_datetime(value: Any, zone: zoneinfo.ZoneInfo, day_first: bool) -> dt.dat
     text = str(value or "").strip()
     if not text:
         return None
-    if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
+    if _SERIAL.fullmatch(text):
         return _excel(float(text), zone)
     for pattern in (_ISO, _NUMERIC, _WORDS):
         match = pattern.match(text)
@@ -177,7 +179,9 @@ def parse_score(value: Any, *, low: int, high: int, name: str) -> int | None:
     text = str(value).strip()
     if not text:
         return None
-    text = re.sub(r"\s*/\s*\d+$", "", text).replace(",", ".")
+    if text.isascii() and text.isdigit() and low <= int(text) <= high:
+        return int(text)  # the common case, without float parsing
+    text = _OUT_OF.sub("", text).replace(",", ".")
     accepted = f"un entier de {low} à {high}"
     try:
         number = float(text)

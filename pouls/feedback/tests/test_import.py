@@ -130,3 +130,102 @@ def test_the_cli_prints_the_identity(personas: Personas) -> None:
         ["import", "feedback", str(DATA / "messy_fr.csv"), "--into", "Région Nord", "--strict"],
     )
     assert strict.exit_code == 1
+
+
+def test_customer_refs_keep_their_published_keyed_hash() -> None:
+    # Re-imports de-duplicate on these hashes: the fast path must equal Django's salted_hmac.
+    from django.utils.crypto import salted_hmac
+
+    for identity in ("Client.Un@Example.com ", "  Jean   Dupont", "é"):
+        cleaned = " ".join(identity.strip().lower().split())
+        expected = salted_hmac("pouls.customer_ref", cleaned, algorithm="sha256").hexdigest()[:40]
+        assert customer_ref(identity) == expected
+    assert customer_ref("hmac:abc") == "abc"
+
+
+@pytest.mark.django_db
+def test_the_duplicate_check_reads_the_source_id_index() -> None:
+    # Without the index's own condition in the query, SQLite scanned the whole table for
+    # each chunk: a million-row import became quadratic.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pouls.feedback.importers.store import existing_keys
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan checked is SQLite's")
+    with CaptureQueriesContext(connection) as queries:
+        assert existing_keys([("survey", "R1"), ("survey", "R2")]) == set()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "feedback_feedback_unique_source_id" in plan
+
+
+PRESET_EXPORTS = {
+    "surveymonkey": (
+        "Respondent ID,End Date,Magasin,NPS,Pourquoi ?\n"
+        ",,Response,Response,Open-Ended Response\n"
+        "114,11/22/2025 02:05:00 PM,Site Lille,9,Accueil parfait\n",
+        "114",
+    ),
+    "google_forms": (
+        "Horodateur,Magasin,NPS,Commentaire\n22/11/2025 14:05:00,Site Lille,9,Bien\n",
+        "",
+    ),
+    "typeform": (
+        "#,Magasin,NPS,Commentaire,Submitted At\nab12,Site Lille,9,Bien,2025-11-22 14:05:00\n",
+        "ab12",
+    ),
+    "limesurvey": (
+        "id,submitdate,startlanguage,Magasin,NPS,Commentaire\n"
+        "17,2025-11-22 14:05:00,fr,Site Lille,9,Bien\n",
+        "17",
+    ),
+    "reviews": (
+        "review_id;place;rating;text;date\nG-1;Site Lille;4;Rayon bien rangé;22/11/2025 14h05\n",
+        "G-1",
+    ),
+}
+
+
+@pytest.mark.parametrize("preset", sorted(PRESET_EXPORTS))
+def test_each_preset_reads_its_tools_export(
+    personas: Personas, tmp_path: Path, preset: str
+) -> None:
+    content, source_id = PRESET_EXPORTS[preset]
+    path = tmp_path / f"{preset}.csv"
+    path.write_text(content, encoding="utf-8")
+    summary = do_import_feedback(path, root=personas.nord, preset=preset)
+    assert (summary.read, summary.accepted) == (1, 1), QuarantinedRow.objects.values("reasons")
+    stored = Feedback.objects.get()
+    local = timezone.localtime(stored.received_at)
+    assert (local.date(), local.hour, local.minute) == (dt.date(2025, 11, 22), 14, 5)
+    assert stored.perimeter == personas.lille and stored.text
+    assert (stored.nps, stored.csat) == ((None, 4) if preset == "reviews" else (9, None))
+    assert stored.source_id == (source_id or stored.source_id)  # else a content hash
+    assert stored.source_kind == ("review" if preset == "reviews" else "survey")
+
+
+def test_sellers_are_matched_by_name_with_a_suggestion_for_near_misses(
+    personas: Personas, tmp_path: Path
+) -> None:
+    from pouls.feedback.importers.prepare import People
+    from pouls.testing import make_person
+
+    seller = make_person(perimeter=personas.lille, first_name="Kévin", last_name="Lefèvre")
+    path = tmp_path / "vendeurs.csv"
+    path.write_text(
+        "Magasin;Date;NPS;Vendeur\n"
+        "Site Lille;22/11/2025;9;LEFEVRE Kevin\n"
+        "Site Lille;22/11/2025;8;Kevin Lefebvre\n",
+        encoding="utf-8",
+    )
+    summary = do_import_feedback(path, root=personas.nord)
+    assert (summary.accepted, summary.quarantined) == (1, 1)
+    assert Feedback.objects.get().person == seller
+    reason = QuarantinedRow.objects.get().reasons[0]
+    # Stored reasons are pseudonymised like any text, the suggested name included.
+    assert reason["field"] == "person" and "vouliez-vous dire « [NOM] »" in reason["message"]
+    with pytest.raises(ValueError, match="vouliez-vous dire « Kévin Lefèvre »"):
+        People([seller]).match("Kevin Lefebvre")

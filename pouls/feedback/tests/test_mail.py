@@ -101,3 +101,24 @@ def test_letters_as_text_files(personas: Personas, tmp_path: Path) -> None:
     assert letter.source_kind == "letter"
     assert timezone.localtime(letter.received_at).date().isoformat() == "2025-03-03"
     assert "06 12 34 56 78" not in letter.text and "Alain Dupuis" not in letter.text
+
+
+def test_the_mail_command_is_strict_only_when_asked(personas: Personas, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pouls.cli import main
+
+    box = mailbox.mbox(tmp_path / "archive.mbox")
+    box.add(_message("lille@enseigne.example", "Colis jamais reçu.", msg_id="<1@x>"))
+    undated = _message("lille@enseigne.example", "Remboursement ?", msg_id="<2@x>")
+    undated.replace_header("Date", "hier soir")
+    box.add(undated)
+    box.flush()
+    command = ["import", "mail", str(tmp_path / "archive.mbox"), "--into", "Région Nord"]
+    lenient = CliRunner().invoke(main, command)
+    assert lenient.exit_code == 0, lenient.output
+    assert "lus 2 = acceptés 1 + en quarantaine 1 + doublons 0" in lenient.output
+    assert "quarantaine — received_at : 1 ligne(s)" in lenient.output
+    strict = CliRunner().invoke(main, [*command, "--strict"])
+    assert strict.exit_code == 1
+    assert "acceptés 0 + en quarantaine 1 + doublons 1" in strict.output

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from pouls.feedback.exports import safe_cell
 from pouls.feedback.models import Feedback, Import
@@ -80,6 +82,14 @@ def test_the_quarantine_export_neutralises_formulas(
     batch = _upload(client, personas, "us.csv", US_DATES.encode())
     body = client.get(reverse("web-quarantine-export", args=[batch.code])).content.decode()
     assert "'=HYPERLINK" in body and ";=HYPERLINK" not in body
+    book = client.get(reverse("web-quarantine-export-xlsx", args=[batch.code])).content
+    cells = [
+        (cell.value, cell.data_type)
+        for row in load_workbook(io.BytesIO(book)).worksheets[0].iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+    ]
+    assert cells and all(str(value).startswith("'=") and kind == "s" for value, kind in cells)
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+33", "-2", "@SUM(A1)", "\t=x"])

@@ -133,6 +133,7 @@ REGISTRY: dict[str, Spec] = {
     "web-import-mapping": Spec(_import, "carol"),
     "web-import-reprocess": Spec(_import, "carol", "post"),
     "web-quarantine-export": Spec(_import, "carol"),
+    "web-quarantine-export-xlsx": Spec(_import, "carol"),
     "web-insights-drivers": Spec(_perimeter),
     "web-insights-activity": Spec(_perimeter),
     "surveys-survey-list": Spec(None),
@@ -176,7 +177,12 @@ REGISTRY: dict[str, Spec] = {
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
-EXPORTS = ["web-feedback-export-csv", "web-feedback-export-xlsx", "web-quarantine-export"]
+EXPORTS = [
+    "web-feedback-export-csv",
+    "web-feedback-export-xlsx",
+    "web-quarantine-export",
+    "web-quarantine-export-xlsx",
+]
 
 
 @pytest.fixture
