@@ -320,6 +320,8 @@ def cues_possible(window: str) -> frozenset[str]:
     this cheap test skips them there. It only ever rules out a pattern that cannot match
     (a property test checks it against the expressions), so the names found are the same.
     """
+    if window.endswith("\n"):  # "$" also matches before a final newline ("M. \nDupont")
+        window = window[:-1]
     stripped = window.rstrip(_SPACES)
     if not stripped or len(stripped) == len(window):
         return _NO_CUES  # every one of them ends with a word then spaces

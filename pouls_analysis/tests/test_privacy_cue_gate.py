@@ -59,6 +59,14 @@ def test_no_cue_is_skipped_on_random_characters(window: str) -> None:
     _check(window)
 
 
+def test_a_final_newline_does_not_hide_a_cue() -> None:
+    # "$" also matches before a final newline: "M. \nDupont" has a civility (found by the
+    # property test above).
+    for window in ("M. \n", "le vendeur \n", "Bonjour \n", "nom : \n"):
+        _check(window)
+        assert names.cues_possible(window)
+
+
 def test_no_cue_is_skipped_before_any_capital_of_the_labelled_set() -> None:
     data = Path(__file__).parent / "data" / "pii_fr.jsonl"
     for text in [row.text for row in load_labelled(data)]:
