@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from pouls.callbacks.models import Callback
 from pouls.testing import PASSWORD, Personas, make_grant, make_person, make_survey, make_user
-from pouls.web.tests.test_browser import live_url, page  # noqa: F401  (fixtures)
+from pouls.web.tests.test_browser import browser, live_url, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,8 @@ def _qr_link(tab: Any, base: str, survey_code: str, link_code: str) -> str:
     return url
 
 
-def _answer_on_a_phone(browser: Any, url: str) -> None:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+def _answer_on_a_phone(chromium: Any, url: str) -> None:
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     phone = context.new_page()
     phone.set_default_timeout(60_000)  # the first answer loads the pseudonymiser
     phone.goto(url)

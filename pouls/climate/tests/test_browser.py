@@ -5,8 +5,6 @@ Skipped when /usr/bin/chromium is absent, unless POULS_REQUIRE_BROWSER=1 (CI).""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,37 +14,10 @@ from pouls.climate.actions import do_print_links
 from pouls.climate.models import ResultGroup
 from pouls.climate.tests.builders import answer, make_campaign
 from pouls.testing import PASSWORD, Personas
-from pouls.web.tests.test_browser import CHROMIUM, live_url
+from pouls.web.tests.test_browser import browser, live_url
 
 pytestmark = pytest.mark.browser
-__all__ = ["live_url"]  # the live server fixture of the web app's browser test
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("POULS_REQUIRE_BROWSER") == "1":
-            pytest.fail("POULS_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+__all__ = ["browser", "live_url"]  # fixtures of the web app's browser test
 
 
 def test_an_employee_answers_on_a_phone_and_the_manager_sees_results_at_the_threshold(

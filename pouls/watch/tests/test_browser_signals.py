@@ -13,7 +13,7 @@ from pouls.testing import PASSWORD, Personas
 from pouls.watch.detection import last_complete_week
 from pouls.watch.models import ThemeSignal
 from pouls.watch.tests.test_evidence import _map_rows
-from pouls.web.tests.test_browser import live_url, page  # noqa: F401  (fixtures)
+from pouls.web.tests.test_browser import browser, live_url, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

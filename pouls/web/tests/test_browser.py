@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless (the other apps' browser tests import this fixture)."""
     if not CHROMIUM.exists():
         if os.environ.get("POULS_REQUIRE_BROWSER") == "1":
             pytest.fail("POULS_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
@@ -33,7 +34,7 @@ def page() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
+        chromium = pw.chromium.launch(
             executable_path=str(CHROMIUM),
             args=[
                 "--no-sandbox",
@@ -46,9 +47,14 @@ def page() -> Iterator[Any]:
             ],
         )
         try:
-            yield browser.new_page()
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    return browser.new_page()
 
 
 @pytest.fixture
