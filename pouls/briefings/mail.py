@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 from dataclasses import dataclass
 
 from django.core.mail import send_mail
@@ -53,12 +54,18 @@ def send_scheduled_briefings(today: dt.date | None = None) -> SendReport:
             continue
         start = default_start(schedule.period, today)
         briefing = do_create_briefing(user, schedule.perimeter, schedule.period, start)
-        send_mail(
-            f"Pouls — point d'équipe {schedule.perimeter.name}, {briefing.snapshot['label']}",
-            render_markdown(briefing.snapshot),
-            None,
-            [user.email],
-        )
+        try:
+            send_mail(
+                f"Pouls — point d'équipe {schedule.perimeter.name}, {briefing.snapshot['label']}",
+                render_markdown(briefing.snapshot),
+                None,
+                [user.email],
+            )
+        except (smtplib.SMTPException, OSError):
+            # One refused address must not stop the others; the schedule is tried again.
+            logger.warning("briefing schedule %s: e-mail not sent", schedule.code)
+            skipped += 1
+            continue
         schedule.last_sent = today
         schedule.save(update_fields=["last_sent"])
         sent += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -158,13 +159,21 @@ def do_remind_overdue(now: dt.datetime | None = None) -> int:
     for callback in overdue:
         for email in _recipients(callback, managers):
             by_recipient.setdefault(email, []).append(callback)
+    sent, reminded = 0, set()
     for email, callbacks in by_recipient.items():
         body = render_to_string("callbacks/reminder.txt", {"callbacks": callbacks, "now": now})
         subject = f"Pouls — {len(callbacks)} client(s) à rappeler en retard"
-        send_mail(subject, body, None, [email])
-    Callback.objects.filter(pk__in=[c.pk for c in overdue]).update(reminded_at=now)
-    logger.info("callback reminders: %d e-mails for %d callbacks", len(by_recipient), len(overdue))
-    return len(by_recipient)
+        try:
+            send_mail(subject, body, None, [email])
+        except (smtplib.SMTPException, OSError):
+            # One refused address must not stop the others; its callbacks are tried again.
+            logger.warning("callback reminder not sent (%d callbacks)", len(callbacks))
+            continue
+        sent += 1
+        reminded.update(c.pk for c in callbacks)
+    Callback.objects.filter(pk__in=reminded).update(reminded_at=now)
+    logger.info("callback reminders: %d e-mails for %d callbacks", sent, len(overdue))
+    return sent
 
 
 def do_create_followup(user: Any, callback: Callback) -> Any:

@@ -56,6 +56,10 @@ def get_public_link(token: str) -> SurveyLink:
     )
     if link is None:
         raise Http404
+    if link.person is not None and not link.person.is_active:
+        # A seller who left: their printed QR code still reaches the store, but their name is
+        # no longer shown and answers are no longer credited to them.
+        link.person = None
     return link
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -29,7 +30,12 @@ def send_digests(today: dt.date | None = None) -> int:
         feed = whats_new(user, today)
         if not feed.empty:
             body = render_to_string("watch/digest.txt", {"feed": feed, "user": user})
-            send_mail(f"Pouls — quoi de neuf au {today:%d/%m/%Y}", body, None, [user.email])
+            try:
+                send_mail(f"Pouls — quoi de neuf au {today:%d/%m/%Y}", body, None, [user.email])
+            except (smtplib.SMTPException, OSError):
+                # One refused address must not stop the others; it is tried again next run.
+                logger.warning("digest not sent to user %s", user.pk)
+                continue
             sent += 1
         subscription.last_sent = today
         subscription.save(update_fields=["last_sent"])

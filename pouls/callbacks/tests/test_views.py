@@ -254,3 +254,29 @@ def test_a_contact_past_its_retention_is_no_longer_shown(client: Client, world: 
     CallbackContact.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     client.force_login(world.p.carol)
     assert "06 11 22 33 44" not in client.get(_detail(world.lille)).content.decode()
+
+
+def test_a_refused_address_does_not_stop_the_other_reminders(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smtplib
+
+    from pouls.callbacks import actions
+
+    world.sam.email = "sam@example.test"
+    world.sam.save()
+    real = actions.send_mail
+
+    def refuse_sam(subject: str, body: str, sender: Any, to: list[str]) -> int:
+        if to == ["sam@example.test"]:
+            raise smtplib.SMTPRecipientsRefused({})
+        return real(subject, body, sender, to)
+
+    monkeypatch.setattr(actions, "send_mail", refuse_sam)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=49)):
+        assert actions.do_remind_overdue() == 1
+    assert [m.to for m in mail.outbox] == [["alice@example.test"]]
+    world.lille.refresh_from_db()
+    world.marseille.refresh_from_db()
+    assert world.lille.reminded_at is None  # tried again next run
+    assert world.marseille.reminded_at is not None

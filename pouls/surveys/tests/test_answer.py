@@ -103,6 +103,21 @@ def test_a_sellers_link_assigns_the_callback_to_the_seller(
     assert Feedback.objects.get().person == seller
 
 
+def test_the_link_of_a_seller_who_left_reaches_the_store_without_naming_her(
+    client: Client, personas: Personas
+) -> None:
+    seller = make_person(perimeter=personas.lille, first_name="Inès", last_name="Roux")
+    survey = make_survey(perimeter=personas.lille)
+    link = survey.links.get(person=seller)
+    seller.is_active = False
+    seller.save(update_fields=["is_active"])
+    body = client.get(reverse("surveys-answer-form", args=[link.token])).content.decode()
+    assert "Site Lille" in body and "Inès" not in body
+    _post(client, link, note="4", rappel="on", contact="a@b.fr")
+    assert Feedback.objects.get().person is None
+    assert Callback.objects.get().assignee is None
+
+
 def test_a_promoter_or_a_refusal_does_not_enter_the_queue(
     client: Client, survey: Survey, personas: Personas
 ) -> None:

@@ -118,3 +118,29 @@ def test_subscribing_from_the_feed_page(client: Client, personas: Personas) -> N
     assert DigestSubscription.objects.get(user=personas.bob).daily
     client.post(reverse("web-digest-subscription"), {"daily": "0"})
     assert not DigestSubscription.objects.get(user=personas.bob).daily
+
+
+def test_a_refused_address_does_not_stop_the_other_digests(
+    traffic: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smtplib
+
+    from pouls.watch import digest
+
+    _weekly(traffic.marseille, "waiting", [*CALM, 25])
+    detect(LAST)
+    for user in (traffic.bob, traffic.alice):
+        DigestSubscription.objects.create(user=user, daily=True)
+    real = digest.send_mail
+
+    def refuse_bob(subject: str, body: str, sender: object, to: list[str]) -> int:
+        if to == ["bob@example.test"]:
+            raise smtplib.SMTPRecipientsRefused({})
+        return real(subject, body, sender, to)
+
+    monkeypatch.setattr(digest, "send_mail", refuse_bob)
+    assert send_digests(TODAY) == 1
+    assert [m.to for m in mail.outbox] == [["alice@example.test"]]
+    monkeypatch.setattr(digest, "send_mail", real)
+    assert send_digests(TODAY) == 1  # bob's digest is tried again, alice is not sent twice
+    assert mail.outbox[-1].to == ["bob@example.test"]
