@@ -159,7 +159,7 @@ def do_remind_overdue(now: dt.datetime | None = None) -> int:
     for callback in overdue:
         for email in _recipients(callback, managers):
             by_recipient.setdefault(email, []).append(callback)
-    sent, reminded = 0, set()
+    sent, reminded = 0, set[int]()
     for email, callbacks in by_recipient.items():
         body = render_to_string("callbacks/reminder.txt", {"callbacks": callbacks, "now": now})
         subject = f"Pouls — {len(callbacks)} client(s) à rappeler en retard"

@@ -265,7 +265,7 @@ def test_a_refused_address_does_not_stop_the_other_reminders(
 
     world.sam.email = "sam@example.test"
     world.sam.save()
-    real = actions.send_mail
+    from django.core.mail import send_mail as real
 
     def refuse_sam(subject: str, body: str, sender: Any, to: list[str]) -> int:
         if to == ["sam@example.test"]:
