@@ -57,3 +57,26 @@ def test_a_store_selling_more_and_recommended_less_is_found_in_scope(
     names = {d.perimeter.name for d in sales_up_nps_down(personas.alice, WEEK)}
     assert {"Site Lille", "Site Marseille"} <= names and "Site Roubaix" not in names
     assert sales_up_nps_down(personas.charlie, WEEK) == []
+
+
+@pytest.mark.django_db
+def test_the_feed_page_and_the_digest_say_it(personas: Personas) -> None:
+    from django.core import mail
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from pouls.watch.digest import send_digests
+    from pouls.watch.models import DigestSubscription
+    from pouls.watch.queries import whats_new
+
+    _store(personas.lille, diverging=True)
+    today = WEEK + dt.timedelta(days=8)
+    request = RequestFactory().get("/quoi-de-neuf/")
+    request.user = personas.bob
+    feed = whats_new(personas.bob, today)
+    body = render_to_string("web/feed.html", {"feed": feed}, request=request)
+    section = body.split('id="divergences"')[1].split("</section>")[0]
+    assert "Site Lille" in section and "+28 %" in section and "points" in section
+    DigestSubscription.objects.create(user=personas.bob, daily=True)
+    assert send_digests(today) == 1
+    assert "LES VENTES MONTENT" in mail.outbox[0].body and "Site Lille" in mail.outbox[0].body
