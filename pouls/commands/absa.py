@@ -105,11 +105,13 @@ def evaluate_split(
         tax = with_learned_themes(tax, train)
     theme_of = tax.by_alias()
     categories = {o.category for s in [*test, *(train or [])] for o in s.opinions}
-    if categories and not categories & set(theme_of):
+    if train is not None and categories and not categories & set(theme_of):
         raise click.ClickException(
             f"taxonomy {tax.name!r} maps no theme to the file's categories "
             f"({', '.join(sorted(categories))}); give its themes these codes in 'aliases'."
         )
+    # Zero-shot on another domain (no theme maps to any gold category) still scores Slot 3:
+    # the clause lexicon reads polarity without categories; the report says Slot 1 cannot be.
     category_of = {v: k for k, v in theme_of.items()}
     if train is not None:
         # The training labels define the label space: a shipped theme whose category never
@@ -283,8 +285,10 @@ def absa(gold_path: Path, train_path: Path | None, taxonomy: str, folds: int) ->
 
     started = time.perf_counter()
     gold = read_semeval(gold_path)
+    train: list[Sentence] | None
     try:
         if folds:
+            train = gold
             result = _cross_validate(gold, taxonomy, folds)
         else:
             train = read_semeval(train_path) if train_path else None
@@ -294,16 +298,41 @@ def absa(gold_path: Path, train_path: Path | None, taxonomy: str, folds: int) ->
     except AnalysisError as exc:
         raise click.ClickException(str(exc)) from exc
     result["taxonomy"] = taxonomy
-    from pouls_analysis.themes.taxonomy import load_taxonomy
-
-    mapped = load_taxonomy(taxonomy).by_alias()
-    unmapped = sorted({o.category for s in gold for o in s.opinions} - set(mapped))
-    # With training data, unmapped categories are learned (with_learned_themes), not lost.
-    result["learned_categories" if result["mode"] != "zero-shot" else "unmapped_categories"] = (
-        unmapped
-    )
+    result.update(_category_coverage(gold, train, taxonomy, folds))
     result["seconds"] = round(time.perf_counter() - started, 1)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+def _category_coverage(
+    gold: Sequence[Sentence], train: Sequence[Sentence] | None, taxonomy: str, folds: int
+) -> dict[str, Any]:
+    """Which gold categories the run could predict, and what it says when it could not.
+
+    Zero-shot: categories no theme has as an alias (``unmapped_categories``); when that is
+    all of them, Slot 1 is not scored (null, with a note) rather than reported as 0. With
+    training data: categories learned because the taxonomy lacks them
+    (``learned_categories``), and gold categories absent from the training labels, which no
+    supervised run can predict (``unseen_categories``).
+    """
+    from pouls_analysis.themes.taxonomy import load_taxonomy
+
+    mapped = set(load_taxonomy(taxonomy).by_alias())
+    in_gold = {o.category for s in gold for o in s.opinions}
+    if train is None:
+        out: dict[str, Any] = {"unmapped_categories": sorted(in_gold - mapped)}
+        if in_gold and not in_gold & mapped:
+            out["slot1"] = None
+            out["slot1_note"] = (
+                f"taxonomy {taxonomy!r} maps no theme to this file's categories: Slot 1 is "
+                "not scored (give the themes these codes in 'aliases', or learn them with "
+                "--train); Slot 3 reads polarity without categories."
+            )
+        return out
+    in_train = {o.category for s in train for o in s.opinions}
+    out = {"learned_categories": sorted(in_train - mapped)}
+    if not folds:
+        out["unseen_categories"] = sorted(in_gold - in_train)
+    return out
 
 
 def _cross_validate(gold: list[Sentence], taxonomy: str, folds: int) -> dict[str, Any]:

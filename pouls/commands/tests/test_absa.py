@@ -104,13 +104,32 @@ def test_a_training_file_with_one_polarity_is_a_clear_error(tmp_path: Path) -> N
     assert "two polarities" in result.output
 
 
-def test_a_taxonomy_without_the_categories_is_refused(tmp_path: Path) -> None:
+def test_zero_shot_on_another_domain_scores_slot3_and_says_why_not_slot1(
+    tmp_path: Path,
+) -> None:
     gold = _xml(tmp_path / "gold.xml", REVIEWS)
     result = CliRunner().invoke(
         main, ["evaluate", "absa", "--gold", str(gold), "--taxonomy", "retail_fr"]
     )
-    assert result.exit_code != 0
-    assert "aliases" in result.output
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["slot1"] is None
+    assert "aliases" in report["slot1_note"]
+    assert report["unmapped_categories"] == ["FOOD#QUALITY", "SERVICE#GENERAL"]
+    assert report["slot3"]["opinions"] == 9
+    assert report["slot3"]["accuracy"] > 50
+
+
+def test_supervised_learns_every_category_a_foreign_taxonomy_lacks(tmp_path: Path) -> None:
+    train = _xml(tmp_path / "train.xml", REVIEWS[:3])
+    gold = _xml(tmp_path / "gold.xml", REVIEWS[3:])
+    result = CliRunner().invoke(
+        main,
+        ["evaluate", "absa", "--gold", str(gold), "--train", str(train)]
+        + ["--taxonomy", "retail_fr"],
+    )
+    assert result.exit_code == 0, result.output  # unknown categories are learned
+    assert json.loads(result.output)["learned_categories"] == ["FOOD#QUALITY", "SERVICE#GENERAL"]
 
 
 # Another domain (museums), whose categories the restaurant taxonomy does not know.
@@ -150,5 +169,20 @@ def test_supervised_learns_categories_the_taxonomy_does_not_know(tmp_path: Path)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["learned_categories"] == ["COLLECTIONS#GENERAL", "MUSEUM#PRICES"]
+    assert report["unseen_categories"] == []
     assert report["slot1"]["correct_pairs"] == 2
     assert report["slot1"]["f1"] == 100.0
+
+
+def test_out_of_domain_gold_lists_the_categories_training_never_saw(tmp_path: Path) -> None:
+    train = _xml(tmp_path / "train.xml", REVIEWS)
+    gold = _xml(tmp_path / "gold.xml", MUSEUM)
+    result = CliRunner().invoke(
+        main, ["evaluate", "absa", "--gold", str(gold), "--train", str(train)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["unseen_categories"] == ["COLLECTIONS#GENERAL", "MUSEUM#PRICES"]
+    assert report["learned_categories"] == []
+    assert report["slot1"]["correct_pairs"] == 0
+    assert report["slot3"]["opinions"] == 8
