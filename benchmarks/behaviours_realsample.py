@@ -57,6 +57,9 @@ LABELS = Path(__file__).resolve().parent / "behaviours_realsample.csv"
 FIRST_CHECK = Path(__file__).resolve().parent / "behaviours_handcheck.csv"
 SEED = 20261130
 QUOTA = {"insurance": 110, "amazon": 70, "tweets": 60, "restaurants": 60}
+# The second wave takes what is left of the insurance and restaurant pools (their texts name
+# staff most often) and a few more tweets and Amazon reviews.
+BLIND_QUOTA = {"insurance": 50, "amazon": 20, "tweets": 30, "restaurants": 70}
 MIN_CHARS, MAX_CHARS = 40, 1500
 # Someone serving, or a contact with a service, named in the (folded) text.
 SERVICE_CONTACT = re.compile(
@@ -81,12 +84,12 @@ def _csv_rows(name: str) -> Iterator[dict[str, str]]:
             yield from csv.DictReader(handle)
 
 
-def pool() -> dict[str, list[tuple[str, str]]]:
+def pool(insurance_stars: tuple[int, ...] = (1, 2)) -> dict[str, list[tuple[str, str]]]:
     """(row key, text) of the negative service-contact texts, per source, in file order."""
     csv.field_size_limit(sys.maxsize)
     out: dict[str, list[tuple[str, str]]] = {s: [] for s in QUOTA}
     for row in _csv_rows("fr_insurance_reviews/train.csv"):
-        if int(row["stars"]) <= 2:
+        if int(row["stars"]) in insurance_stars:
             out["insurance"].append((row["review_id"], row["text"]))
     for row in _csv_rows("marc_fr_amazon_reviews/train_pool.csv"):
         if int(row["stars"]) <= 2:
@@ -129,6 +132,22 @@ def draw() -> list[dict[str, str]]:
     return picked
 
 
+def draw_blind() -> list[dict[str, str]]:
+    """Second wave, read after the rules were frozen: ``BLIND_QUOTA`` texts per source drawn
+    with SEED + 1 from the pool minus the first wave, plus every 3-star insurance review of
+    the pool's kind; split ``blind``."""
+    first = {(r["source"], r["key"]) for r in draw()}
+    rest = pool()
+    rest["insurance"] += pool(insurance_stars=(3,))["insurance"]
+    picked: list[dict[str, str]] = []
+    rng = random.Random(SEED + 1)
+    for source, rows in rest.items():
+        left = [(k, t) for k, t in rows if (source, k) not in first]
+        for key, text in rng.sample(left, min(BLIND_QUOTA[source], len(left))):
+            picked.append({"source": source, "key": key, "split": "blind", "text": text})
+    return picked
+
+
 def read_labels() -> dict[tuple[str, str], tuple[str, ...]]:
     """Hand labels by (source, key); labels separated by ';' (empty: no behaviour)."""
     with LABELS.open(encoding="utf-8", newline="") as handle:
@@ -153,7 +172,7 @@ def labelled_sample() -> tuple[list[dict[str, Any]], list[str]]:
     from pouls_analysis.behaviours import ServiceBehaviourDetector
 
     labels = read_labels()
-    rows = [dict(r) for r in draw() if (r["source"], r["key"]) in labels]
+    rows = [dict(r) for r in draw() + draw_blind() if (r["source"], r["key"]) in labels]
     detector = ServiceBehaviourDetector().fit([])
     found = detector.detect([r["text"] for r in rows])
     for row, matches in zip(rows, found, strict=True):
@@ -175,7 +194,8 @@ def score(rows: list[dict[str, Any]], classes: list[str]) -> dict[str, Any]:
     parts = {
         "dev": [r for r in rows if r["split"] == "dev"],
         "test": [r for r in rows if r["split"] == "test"],
-        "all": rows,
+        "blind": [r for r in rows if r["split"] == "blind"],
+        "all": [r for r in rows if r["split"] != "blind"],
         "all_unseen": [r for r in rows if (r["source"], r["key"]) not in seen],
     }
     out: dict[str, Any] = {}
@@ -201,14 +221,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, help="Write texts (JSON Lines) here, to read.")
     parser.add_argument("--score", action="store_true", help="Precision and recall per split.")
-    parser.add_argument("--errors", choices=("dev", "test"), help="With --out: errors of a split.")
+    parser.add_argument(
+        "--errors", choices=("dev", "test", "blind"), help="With --out: errors of a split."
+    )
+    parser.add_argument("--blind", action="store_true", help="With --out: the second wave.")
     parser.add_argument("--export", type=Path, help="Write text;labels;split CSV for evaluate.")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"No data under {DATA}: skipped.")
         return
     if args.out is not None and args.errors is None:
-        picked = draw()
+        picked = draw_blind() if args.blind else draw()
         sizes = {s: len(v) for s, v in pool().items()}
         with args.out.open("w", encoding="utf-8") as handle:
             for item in picked:
