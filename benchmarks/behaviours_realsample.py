@@ -39,6 +39,7 @@ import json
 import random
 import re
 import sys
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,13 +168,13 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     }
 
 
-def labelled_sample() -> tuple[list[dict[str, Any]], list[str]]:
+def labelled_sample(definitions: Path | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """The drawn texts that have a hand label, with their detections, and the behaviour ids."""
     from pouls_analysis.behaviours import ServiceBehaviourDetector
 
     labels = read_labels()
     rows = [dict(r) for r in draw() + draw_blind() if (r["source"], r["key"]) in labels]
-    detector = ServiceBehaviourDetector().fit([])
+    detector = ServiceBehaviourDetector(definitions=definitions).fit([])
     found = detector.detect([r["text"] for r in rows])
     for row, matches in zip(rows, found, strict=True):
         row["gold"] = labels[(row["source"], row["key"])]
@@ -217,6 +218,21 @@ def score(rows: list[dict[str, Any]], classes: list[str]) -> dict[str, Any]:
     return out
 
 
+def speed(definitions: Path | None = None, repeats: int = 3) -> dict[str, Any]:
+    """Best of ``repeats`` timings of the rules over every customer text of the data."""
+    from benchmarks.behaviours_sample import texts_under
+    from pouls_analysis.behaviours import ServiceBehaviourDetector
+
+    texts = [text for _, _, text in texts_under(DATA)]
+    detector = ServiceBehaviourDetector(definitions=definitions).fit([])
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        detector.predict(texts)
+        best = min(best, time.perf_counter() - started)
+    return {"texts": len(texts), "texts_per_second": round(len(texts) / best)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, help="Write texts (JSON Lines) here, to read.")
@@ -225,6 +241,12 @@ def main() -> None:
         "--errors", choices=("dev", "test", "blind"), help="With --out: errors of a split."
     )
     parser.add_argument("--blind", action="store_true", help="With --out: the second wave.")
+    parser.add_argument(
+        "--speed", action="store_true", help="Texts/s of the rules over every real text."
+    )
+    parser.add_argument(
+        "--definitions", type=Path, help="Score these rules (YAML) instead of the shipped ones."
+    )
     parser.add_argument("--export", type=Path, help="Write text;labels;split CSV for evaluate.")
     args = parser.parse_args()
     if not DATA.exists():
@@ -237,8 +259,10 @@ def main() -> None:
             for item in picked:
                 handle.write(json.dumps(item, ensure_ascii=False) + "\n")
         print(f"pool sizes {sizes}; {len(picked)} texts written to {args.out}", file=sys.stderr)
+    if args.speed:
+        print(json.dumps(speed(args.definitions)))
     if args.score or args.errors or args.export:
-        rows, classes = labelled_sample()
+        rows, classes = labelled_sample(args.definitions)
         if args.score:
             print(json.dumps(score(rows, classes), indent=2))
         if args.errors and args.out is not None:
