@@ -179,7 +179,9 @@ def labelled_sample(definitions: Path | None = None) -> tuple[list[dict[str, Any
     from pouls_analysis.behaviours import ServiceBehaviourDetector
 
     labels = read_labels()
-    rows = [dict(r) for r in draw() + draw_blind() if (r["source"], r["key"]) in labels]
+    rows: list[dict[str, Any]] = [
+        dict(r) for r in draw() + draw_blind() if (r["source"], r["key"]) in labels
+    ]
     detector = ServiceBehaviourDetector(definitions=definitions).fit([])
     found = detector.detect([r["text"] for r in rows])
     for row, matches in zip(rows, found, strict=True):
