@@ -9,10 +9,12 @@ A labelled file holds texts and the behaviours each one shows. Accepted, by exte
 
 Fields (names case-insensitive): ``text`` (or ``texte``, ``verbatim``), ``labels`` (or
 ``label``, ``behaviours``, ``comportements``...), optional ``id`` and ``split``. Labels are a
-JSON list, or one string of names separated by commas, semicolons or pipes. A CSV without a
-labels column may instead have one 0/1 column per behaviour. Each name may be the behaviour id
-(``protection_groupe``) or its French name, with or without accents, case, spaces, hyphens,
-underscores or article ("Neutralité", "evitement", "protection par le groupe", "l'éducation");
+JSON list (of names, or of objects naming the behaviour in ``behaviour``, ``label``, ``id``...,
+such as evidence spans), or one string of names separated by commas, semicolons or pipes. A
+CSV without a labels column may instead have one 0/1 column per behaviour. Each name may be
+the behaviour id (``protection_groupe``) or its French name, with or without accents, case,
+spaces, hyphens, underscores, article or plural ("Neutralité", "evitement", "protection par
+le groupe", "l'éducation");
 an empty list, "none", "aucun", "aucune", "rien", "-" mean no behaviour, and so does a JSON
 record without labels.
 """
@@ -51,6 +53,8 @@ LABEL_FIELDS = (
     "etiquette",
     "categories",
 )
+# Keys naming the behaviour when a label is an object (an evidence span, for instance).
+SPAN_NAME_FIELDS = ("behaviour", "behavior", "label", "comportement", "id", "name", "type")
 NO_BEHAVIOUR = frozenset({"", "none", "aucun", "aucune", "rien", "null", "nan", "na", "sans"})
 # Other names of the shipped behaviours (English, short forms), folded as by ``_key``.
 ALIASES = {
@@ -130,6 +134,8 @@ class LabelNames:
         if key in NO_BEHAVIOUR or key in {"", "0", "[]"}:
             return None
         found = self._lookup.get(key) or self._lookup.get(key.replace(" ", ""))
+        if found is None and key.endswith("s"):  # "évitements"
+            found = self._lookup.get(key[:-1])
         if found is None:
             raise InvalidInputError(f"{where}: unknown behaviour {name!r}; {self.accepted()}.")
         return found
@@ -156,6 +162,9 @@ class LabelNames:
             )
         out: list[str] = []
         for item in value:
+            if isinstance(item, Mapping):  # a span: {"label": "neutralite", "start": 3, ...}
+                name_key = _field(item, SPAN_NAME_FIELDS)
+                item = item.get(name_key) if name_key is not None else None
             if not isinstance(item, str):
                 raise InvalidInputError(
                     f"{where}: each label must be a string, got {item!r}; {self.accepted()}."

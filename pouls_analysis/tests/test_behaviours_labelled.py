@@ -159,3 +159,20 @@ def test_without_split_the_report_has_whole_file_rules_and_cross_validation(
     assert report["rules"]["micro"]["support"] == 2
     assert report["supervised_cv_all"]["n_texts"] == 4
     assert "supervised_dev_to_test" not in report
+
+
+def test_labels_may_be_spans_or_plural_names(tmp_path: Path) -> None:
+    path = _jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {
+                "text": "La vendeuse m'a ignorée.",
+                "labels": [{"label": "Évitement", "start": 12, "end": 23}],
+            },
+            {"text": "Deux.", "labels": ["évitements", "catégorisations"]},
+        ],
+    )
+    assert [r.labels for r in load_labelled(path)] == [
+        ("evitement",),
+        ("evitement", "categorisation"),
+    ]
