@@ -147,7 +147,7 @@ def full_report(
 
     1. rules only, on the whole file (``rules``: the headline when the file has no split);
     2. rules only, per split (when the file has a ``split`` field);
-    3. supervised: trained on ``dev`` labels, scored on ``test``;
+    3. supervised: trained on ``dev`` (or ``train``) labels, scored on ``test``;
     4. supervised: trained on ``dev`` + ``test`` labels, scored on ``blind``;
     5. supervised: k-fold cross-validation inside ``test`` (texts the rules were not tuned on);
     6. supervised: k-fold cross-validation on all texts (optimistic when the rules saw some).
@@ -166,7 +166,7 @@ def full_report(
             }
             for split in splits
         }
-    dev = [r for r in rows if r.split == "dev"]
+    dev = [r for r in rows if r.split in ("dev", "train")]  # "train" as other files name it
     test = [r for r in rows if r.split == "test"]
     blind = [r for r in rows if r.split == "blind"]
     if dev and test:

@@ -176,3 +176,17 @@ def test_labels_may_be_spans_or_plural_names(tmp_path: Path) -> None:
         ("evitement",),
         ("evitement", "categorisation"),
     ]
+
+
+def test_a_train_split_trains_the_supervised_mode_like_dev(tmp_path: Path) -> None:
+    rows = [
+        {"text": f"Le vendeur m'a dit que ce n'était pas son rayon ({i}).", "labels": "neutralité"}
+        for i in range(6)
+    ] + [{"text": f"Livraison rapide, colis {i}.", "labels": "aucun"} for i in range(6)]
+    path = _jsonl(
+        tmp_path / "a.jsonl",
+        [{**r, "split": "train" if i % 2 else "test"} for i, r in enumerate(rows)],
+    )
+    report = full_report(load_labelled(path), n_splits=2)
+    assert set(report["splits"]) == {"train", "test"}
+    assert report["supervised_dev_to_test"]["n_texts"] == 6
