@@ -29,12 +29,25 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data of the checkout (a worktree under wt/ finds it one level further up).
+DATA = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[2:4]
+        if (p / "shared" / "data").exists()
+    ),
+    Path(__file__).resolve().parents[2] / "shared" / "data",
+)
 VERDICTS = Path(__file__).resolve().parent / "behaviours_handcheck.csv"
 
 
 def _texts() -> list[tuple[str, str, str]]:
     """(source, row key, text) of every customer text found under ``DATA``."""
+    return texts_under(DATA)
+
+
+def texts_under(data: Path) -> list[tuple[str, str, str]]:
+    """(source, row key, text) of every customer text found under ``data``."""
     csv.field_size_limit(sys.maxsize)
     out: list[tuple[str, str, str]] = []
     files = (
@@ -43,7 +56,7 @@ def _texts() -> list[tuple[str, str, str]]:
         ("tweets", "free_telecom_tweets_unlabelled/tweets.csv", "tweet_id"),
     )
     for source, name, key in files:
-        path = DATA / name
+        path = data / name
         if not path.exists():
             continue
         with path.open(encoding="utf-8", newline="") as handle:
@@ -51,7 +64,7 @@ def _texts() -> list[tuple[str, str, str]]:
                 if row.get("is_brand_account") == "True" or not row["text"].strip():
                     continue
                 out.append((source, row[key], row["text"]))
-    semeval = DATA / "semeval16_fr_restaurants" / "train_reviews.jsonl"
+    semeval = data / "semeval16_fr_restaurants" / "train_reviews.jsonl"
     if semeval.exists():
         for line in semeval.open(encoding="utf-8"):
             if line.strip():

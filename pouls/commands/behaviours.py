@@ -1,8 +1,9 @@
 """``pouls evaluate behaviours``: precision and recall of the service-behaviour detector.
 
-Runs without Django on a labelled JSON Lines file (default: the project's hand-written French
-set, ``pouls_analysis/tests/data/behaviours_fr.jsonl``, split ``dev``/``test`` by a hash of
-the text; the rules were tuned on ``dev`` only). See ``docs/behaviours.md``.
+Runs without Django on a labelled JSON Lines or CSV file (default: the project's hand-written
+French set, ``pouls_analysis/tests/data/behaviours_fr.jsonl``, split ``dev``/``test`` by a hash
+of the text; the rules were tuned on ``dev`` only). See ``docs/behaviours.md`` for the accepted
+shapes (``pouls_analysis/behaviours/labelled.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "pouls_analysis/tests/data/
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=DEFAULT_DATA,
     show_default="pouls_analysis/tests/data/behaviours_fr.jsonl",
-    help="Labelled JSON Lines: text, labels (behaviour ids), optional split (dev/test/...).",
+    help=(
+        "Labelled file, JSON Lines (.jsonl/.json) or CSV (.csv): text, labels (ids or French "
+        "names, separated by , ; or |; empty / 'aucun' = none), optional split (dev/test/...)."
+    ),
 )
 @click.option(
     "--definitions",
@@ -42,8 +46,9 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "pouls_analysis/tests/data/
 def behaviours(data_path: Path, definitions: Path | None, folds: int, speed_rows: int) -> None:
     """Score the six defensive behaviours (neutralité ... soumission) per behaviour.
 
-    Prints JSON: per split, precision / recall / F1 of the rules; the supervised mode trained
-    on the dev split and scored on test; k-fold cross-validation inside test and on all texts.
+    Prints JSON: precision / recall / F1 of the rules on the whole file ("rules", the headline)
+    and per split when the file has one; the supervised mode trained on the dev split and
+    scored on test; k-fold cross-validation inside test and on all texts.
 
     Example: pouls evaluate behaviours --speed-rows 20000
     """
@@ -54,7 +59,9 @@ def behaviours(data_path: Path, definitions: Path | None, folds: int, speed_rows
     if folds < 2:
         raise click.ClickException(f"--folds must be at least 2, got {folds}.")
     try:
-        rows = load_labelled(data_path)
+        rows = load_labelled(data_path, definitions)
+        if not rows:
+            raise click.ClickException(f"{data_path}: no labelled text found.")
         base = ServiceBehaviourDetector(definitions=definitions, random_state=0)
         report: dict[str, Any] = {"data": str(data_path)}
         report.update(full_report(rows, n_splits=folds, detector=base))

@@ -1,6 +1,8 @@
-"""Precision and recall of the behaviour detector on a labelled JSON Lines file.
+"""Precision and recall of the behaviour detector on a labelled file.
 
-Each line: ``{"id": ..., "split": "dev"|"test"|..., "text": ..., "labels": [behaviour ids]}``.
+Each record: ``{"id": ..., "split": "dev"|"test"|..., "text": ..., "labels": [behaviour ids]}``
+as JSON Lines, or the same columns in a CSV; ``split`` is optional and labels may be French
+names (``labelled.py`` lists what is accepted).
 The project's own set (``pouls_analysis/tests/data/behaviours_fr.jsonl``) was written by hand
 and split ``dev``/``test`` by a hash of the text before any rule was written; the rules were
 tuned on ``dev`` errors only. The same person wrote the texts and the rules, so ``test`` still
@@ -9,9 +11,7 @@ flatters them; ``blind`` was written after the rules were frozen and is the hone
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -20,7 +20,10 @@ import numpy.typing as npt
 from sklearn.base import clone
 from sklearn.model_selection import KFold
 
+from pouls_analysis.behaviours.definitions import BehaviourDefinition
 from pouls_analysis.behaviours.detector import ServiceBehaviourDetector
+from pouls_analysis.behaviours.labelled import LabelledText
+from pouls_analysis.behaviours.labelled import load_labelled as read_labelled
 from pouls_analysis.exceptions import InvalidInputError
 
 __all__ = [
@@ -35,16 +38,6 @@ __all__ = [
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "behaviours_fr.jsonl"
 
 
-@dataclass(frozen=True, slots=True)
-class LabelledText:
-    """One labelled text of an evaluation file."""
-
-    id: str
-    split: str
-    text: str
-    labels: tuple[str, ...]
-
-
 class Scores(TypedDict):
     """Per-behaviour and micro-averaged figures (JSON shape of the evaluate command)."""
 
@@ -53,32 +46,12 @@ class Scores(TypedDict):
     micro: dict[str, float | int]
 
 
-def load_labelled(path: str | Path = DEFAULT_DATA) -> list[LabelledText]:
-    """Read a labelled JSON Lines file; raise InvalidInputError naming the bad line."""
-    rows: list[LabelledText] = []
-    with Path(path).open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                labels = data.get("labels", [])
-                if not isinstance(data["text"], str) or not isinstance(labels, list):
-                    raise TypeError
-                rows.append(
-                    LabelledText(
-                        id=str(data.get("id", number)),
-                        split=str(data.get("split", "all")),
-                        text=data["text"],
-                        labels=tuple(str(label) for label in labels),
-                    )
-                )
-            except (ValueError, KeyError, TypeError, AttributeError):
-                raise InvalidInputError(
-                    f"{path}:{number}: expected a JSON object with 'text' (str) and "
-                    "'labels' (list of behaviour ids)."
-                ) from None
-    return rows
+def load_labelled(
+    path: str | Path = DEFAULT_DATA,
+    definitions: str | Path | Sequence[BehaviourDefinition] | None = None,
+) -> list[LabelledText]:
+    """Read a labelled JSON Lines, JSON or CSV file (see ``labelled.py`` for the shapes)."""
+    return read_labelled(path, definitions)
 
 
 def _indicator(rows: Sequence[LabelledText], classes: Sequence[str]) -> npt.NDArray[np.int64]:
@@ -172,22 +145,28 @@ def full_report(
 ) -> dict[str, Any]:
     """Everything the ``pouls evaluate behaviours`` command prints (see docs/behaviours.md).
 
-    1. rules only, per split;
-    2. supervised: trained on ``dev`` labels, scored on ``test``;
-    3. supervised: trained on ``dev`` + ``test`` labels, scored on ``blind``;
-    4. supervised: k-fold cross-validation inside ``test`` (texts the rules were not tuned on);
-    5. supervised: k-fold cross-validation on all texts (optimistic: the rules saw ``dev``).
+    1. rules only, on the whole file (``rules``: the headline when the file has no split);
+    2. rules only, per split (when the file has a ``split`` field);
+    3. supervised: trained on ``dev`` (or ``train``) labels, scored on ``test``;
+    4. supervised: trained on ``dev`` + ``test`` labels, scored on ``blind``;
+    5. supervised: k-fold cross-validation inside ``test`` (texts the rules were not tuned on);
+    6. supervised: k-fold cross-validation on all texts (optimistic when the rules saw some).
 
     ``detector`` (unfitted, default ``ServiceBehaviourDetector(random_state=0)``) sets the
     definitions and parameters used throughout.
     """
     base = detector if detector is not None else ServiceBehaviourDetector(random_state=0)
     splits = sorted({r.split for r in rows})
-    report: dict[str, Any] = {"n_texts": len(rows), "splits": {}}
-    for split in splits:
-        part = [r for r in rows if r.split == split]
-        report["splits"][split] = {"rules": evaluate_rules(part, clone(base).fit([]))}
-    dev = [r for r in rows if r.split == "dev"]
+    report: dict[str, Any] = {"n_texts": len(rows)}
+    report["rules"] = evaluate_rules(rows, clone(base).fit([]))
+    if splits != ["all"]:
+        report["splits"] = {
+            split: {
+                "rules": evaluate_rules([r for r in rows if r.split == split], clone(base).fit([]))
+            }
+            for split in splits
+        }
+    dev = [r for r in rows if r.split in ("dev", "train")]  # "train" as other files name it
     test = [r for r in rows if r.split == "test"]
     blind = [r for r in rows if r.split == "blind"]
     if dev and test:

@@ -296,3 +296,41 @@ def test_an_organisation_can_load_its_own_definitions(tmp_path: Path) -> None:
     detector = ServiceBehaviourDetector(definitions=path).fit([])
     assert detector.classes_ == ("retard",)
     assert detector.detect(["Une hôtesse en retard."])[0][0].evidence == "hôtesse en retard"
+
+
+@pytest.mark.parametrize(
+    ("text", "behaviour", "evidence"),
+    [
+        ("Accueil très peu chaleureux, on a attendu longtemps.", "neutralite", None),
+        ("La serveuse n'a pas souri de tout le repas.", "neutralite", "n'a pas souri"),
+        ("Le serveur, sans sourire, a posé les assiettes.", "neutralite", "sans sourire"),
+        ("Au téléphone, toujours le même discours bien rodé.", "neutralite", None),
+        ("La conseillère m'a dit que ce problème ne lui concerne pas.", "neutralite", None),
+        ("Les techniciens traînent les bras et repartent.", "neutralite", None),
+        ("Trois serveurs, et on a l'impression de se faire ignorer.", "evitement", None),
+        ("Le serveur pensait qu'on allait partir sans payer.", "categorisation", None),
+        ("Le technicien m'a presque traité de menteur.", "categorisation", None),
+        ("Le patron ne s'intéresse qu'aux habitués.", "categorisation", None),
+    ],
+)
+def test_cues_seen_in_real_complaints_are_found(
+    text: str, behaviour: str, evidence: str | None
+) -> None:
+    found = {m.behaviour: m for m in _rules().detect([text])[0]}
+    assert behaviour in found, text
+    if evidence is not None:
+        assert found[behaviour].evidence == evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Impossible d'envoyer un mail d'office 365 vers la boîte, le conseiller ne sait pas.",
+        "Pas de mail pour fournir un numéro de dossier, aucun contact avec le service client.",
+        "L'assureur vous met d'office tous les torts, l'agence ne défend personne.",
+        "Accueil chaleureux du serveur, plats froids hélas.",
+        "Le vendeur, poli et souriant, m'a tout expliqué.",
+    ],
+)
+def test_product_and_company_words_are_not_behaviours(text: str) -> None:
+    assert _rules().detect([text])[0] == (), text

@@ -41,7 +41,7 @@ def test_it_prints_precision_and_recall_per_behaviour(tmp_path: Path) -> None:
 
 
 def test_it_reports_a_malformed_file_without_a_traceback(tmp_path: Path) -> None:
-    data = _write(tmp_path / "bad.jsonl", [{"text": "abc", "labels": "neutralite"}])
+    data = _write(tmp_path / "bad.jsonl", [{"text": "abc", "labels": 3}])
     result = CliRunner().invoke(main, ["evaluate", "behaviours", "--data", str(data)])
     assert result.exit_code == 1
     assert "bad.jsonl:1" in result.output
@@ -51,4 +51,37 @@ def test_it_refuses_unknown_behaviours(tmp_path: Path) -> None:
     data = _write(tmp_path / "u.jsonl", [{"text": "abc", "labels": ["rudesse"]}])
     result = CliRunner().invoke(main, ["evaluate", "behaviours", "--data", str(data)])
     assert result.exit_code == 1
+    assert "u.jsonl:1" in result.output
     assert "rudesse" in result.output
+    assert "protection_groupe (Protection par le groupe)" in result.output
+
+
+def test_a_csv_without_split_gets_whole_file_rules_and_cross_validation(tmp_path: Path) -> None:
+    data = tmp_path / "reel.csv"
+    data.write_text(
+        "text;labels\n"
+        "Ce n'est pas mon rayon, m'a dit le vendeur.;Neutralité\n"
+        "Livraison rapide.;aucun\n"
+        "Elle faisait semblant de ne pas me voir.;évitement\n"
+        "Colis arrivé abîmé.;\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["evaluate", "behaviours", "--data", str(data), "--folds", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["n_texts"] == 4
+    assert "splits" not in report
+    per = report["rules"]["per_behaviour"]
+    assert per["neutralite"]["support"] == 1 and per["neutralite"]["recall"] == 1.0
+    assert per["evitement"]["support"] == 1
+    assert report["supervised_cv_all"]["n_texts"] == 4
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "vide.csv"
+    data.write_text("text,labels\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "behaviours", "--data", str(data)])
+    assert result.exit_code == 1
+    assert "no labelled text" in result.output
