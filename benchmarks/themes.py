@@ -5,6 +5,7 @@ them up to --n texts, and prints texts per second and peak memory. The full pipe
 (language, sentiment, themes, behaviours, BERTopic side by side) is benchmarks/analysis.py.
 
 Usage: python -m benchmarks.themes --n 50000
+       python -m benchmarks.themes --discover 1000000   # discovery alone, at scale
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ def _texts(limit: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=50_000, help="number of texts")
+    parser.add_argument(
+        "--discover", type=int, default=0, help="only time discovery on this many texts"
+    )
     args = parser.parse_args()
+    if args.discover:
+        _discover_at_scale(args.discover)
+        return
 
     from pouls_analysis.themes.discovery import ThemeDiscoverer
     from pouls_analysis.themes.model import ThemeModel
@@ -73,6 +80,32 @@ def main() -> None:
     print(f"verbatims for {len(by_theme)} themes: {time.perf_counter() - started:.1f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MB")
+
+
+def _discover_at_scale(n: int) -> None:
+    """``ThemeDiscoverer.fit`` on ``n`` texts (the real reviews repeated): time and memory.
+
+    Repeated texts make duplicate points, which changes the groups but not the work: every
+    text is still tokenised, averaged, assigned and counted for the keywords.
+    """
+    from pouls_analysis.themes.discovery import ThemeDiscoverer
+
+    texts = _texts(n)
+    print(describe())
+    print(f"{len(texts):,} texts ({len(set(texts)):,} distinct, repeated)")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    discovered = ThemeDiscoverer(random_state=0).fit(texts)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"discovery: {elapsed:.1f} s ({len(texts) / elapsed:,.0f} texts/s), "
+        f"{len(discovered.themes_)} groups; peak memory {peak:,.0f} MB "
+        f"({before:,.0f} MB with the texts loaded, before fitting)"
+    )
+    print("largest groups:")
+    for theme in discovered.themes_[:5]:
+        print(f"  {theme.size:>8,}  {', '.join(theme.keywords)}")
 
 
 if __name__ == "__main__":
