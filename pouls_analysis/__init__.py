@@ -16,7 +16,7 @@ from pouls_analysis.stats.compare import (
 )
 from pouls_analysis.stats.scores import NpsResult, nps_from_counts, nps_from_scores
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Difference",

@@ -130,3 +130,61 @@ def test_each_shipped_theme_recognises_its_own_examples(name: str) -> None:
 def test_a_hyphenated_seed_matches_with_or_without_the_hyphen(zero_shot: ThemeModel) -> None:
     for text in ["Le service après-vente est injoignable", "Le service après vente traîne"]:
         assert "after_sales_repairs" in zero_shot.predict([text])[0]
+
+
+def test_an_accept_reject_review_only_confirms_or_withdraws_zero_shot_assignments() -> None:
+    # The analyst reviewed what the zero-shot model assigned to "delivery" and rejected the
+    # texts about the store's own "livraison" of shelves; the texts it missed were never seen.
+    accepted = [
+        "Livraison en retard de trois jours",
+        "Le livreur a laissé le colis dehors",
+        "Colis livré abîmé par le transporteur",
+        "Livraison jamais arrivée",
+        "Le transporteur a perdu mon colis",
+        "Livré au mauvais endroit, colis égaré",
+    ]
+    rejected = [
+        "Livraison des rayons frais faite en plein passage, on ne circule plus",
+        "Les palettes de livraison bloquent l'entrée du magasin",
+        "Livraison des rayons pendant les heures d'ouverture, allées encombrées",
+        "Palettes de livraison au milieu du rayon, impossible de passer",
+        "Réassort et livraison des rayons en pleine journée, très gênant",
+        "La livraison des rayons bloque les allées le samedi",
+    ]
+    texts = accepted + rejected
+    model = ThemeModel(random_state=0).fit(
+        texts, [{"delivery": True}] * 6 + [{"delivery": False}] * 6
+    )
+    assert model.filters_ == frozenset({"delivery"})
+    zero_shot = ThemeModel(random_state=0).fit([])
+    k = model.themes_.index("delivery")
+    # Texts the rules left under the threshold keep exactly their zero-shot confidence (an
+    # unrestricted classifier moves them: 0.13 -> 0.24 and 0.0 -> 0.07 here).
+    for text in ["Mon paquet est resté bloqué au dépôt une semaine", "Bel accueil à l'entrée"]:
+        before = zero_shot.transform([text])[0, k]
+        assert before < 0.5
+        assert model.transform([text])[0, k] == before
+    blocked = "Les palettes de livraison encombrent les allées du rayon"
+    assert "delivery" in zero_shot.predict([blocked])[0]
+    assert "delivery" not in model.predict([blocked])[0]
+
+
+def test_labels_that_teach_nothing_leave_the_zero_shot_rules_in_place() -> None:
+    # Answers unrelated to the texts (an analyst's noise): the cross-validated classifier does
+    # worse than the rules on them, so the theme stays zero-shot.
+    texts = [
+        "Livraison en retard de trois jours",
+        "Le livreur a laissé le colis dehors",
+        "Colis livré abîmé par le transporteur",
+        "Livraison jamais arrivée",
+        "Le transporteur a perdu mon colis",
+        "Livré au mauvais endroit, colis égaré",
+        "Livraison rapide, colis bien emballé",
+        "Colis reçu en avance, livreur aimable",
+        "Livraison express impeccable",
+    ]
+    noise = [True, False, True, False, False, True, False, True, False]
+    model = ThemeModel(random_state=0).fit(texts, [{"delivery": a} for a in noise])
+    assert "delivery" not in model.classifiers_
+    zero_shot = ThemeModel(random_state=0).fit([])
+    np.testing.assert_allclose(model.transform(texts), zero_shot.transform(texts))
