@@ -67,6 +67,11 @@ QUOTA = {"insurance": 110, "amazon": 70, "tweets": 60, "restaurants": 60}
 # The second wave takes what is left of the insurance and restaurant pools (their texts name
 # staff most often) and a few more tweets and Amazon reviews.
 BLIND_QUOTA = {"insurance": 50, "amazon": 20, "tweets": 30, "restaurants": 70}
+# Round 2 (``draw_dev2``): the 1-3-star insurance and the restaurant pools are used up, so the
+# fresh dev sample takes Amazon reviews and tweets from what is left, plus 4-5-star insurance
+# reviews of the same kind (praise of staff: hard negatives, and insurers' staff are the
+# likeliest to be described).
+DEV2_QUOTA = {"insurance": 50, "amazon": 100, "tweets": 100, "restaurants": 0}
 MIN_CHARS, MAX_CHARS = 40, 1500
 # Someone serving, or a contact with a service, named in the (folded) text.
 SERVICE_CONTACT = re.compile(
@@ -152,6 +157,23 @@ def draw_blind() -> list[dict[str, str]]:
         left = [(k, t) for k, t in rows if (source, k) not in first]
         for key, text in rng.sample(left, min(BLIND_QUOTA[source], len(left))):
             picked.append({"source": source, "key": key, "split": "blind", "text": text})
+    return picked
+
+
+def draw_dev2() -> list[dict[str, str]]:
+    """Round 2's fresh dev sample (split ``dev2``), drawn with SEED + 2 from the pool minus the
+    two first waves; insurance from the 4-5-star reviews of the pool's kind (``DEV2_QUOTA``).
+    Labelled by reading before the detector ran on it; the rules of round 2 were tuned on
+    ``dev`` and ``dev2`` only."""
+    seen = {(r["source"], r["key"]) for r in draw() + draw_blind()}
+    rest = pool()
+    rest["insurance"] = pool(insurance_stars=(4, 5))["insurance"]
+    picked: list[dict[str, str]] = []
+    rng = random.Random(SEED + 2)
+    for source, rows in rest.items():
+        left = [(k, t) for k, t in rows if (source, k) not in seen]
+        for key, text in rng.sample(left, min(DEV2_QUOTA[source], len(left))):
+            picked.append({"source": source, "key": key, "split": "dev2", "text": text})
     return picked
 
 
@@ -270,6 +292,7 @@ def main() -> None:
         "--errors", choices=("dev", "test", "blind"), help="With --out: errors of a split."
     )
     parser.add_argument("--blind", action="store_true", help="With --out: the second wave.")
+    parser.add_argument("--dev2", action="store_true", help="With --out: round 2's dev sample.")
     parser.add_argument(
         "--speed", action="store_true", help="Texts/s of the rules over every real text."
     )
@@ -282,7 +305,7 @@ def main() -> None:
         print(f"No data under {DATA}: skipped.")
         return
     if args.out is not None and args.errors is None:
-        picked = draw_blind() if args.blind else draw()
+        picked = draw_dev2() if args.dev2 else draw_blind() if args.blind else draw()
         sizes = {s: len(v) for s, v in pool().items()}
         with args.out.open("w", encoding="utf-8") as handle:
             for item in picked:
