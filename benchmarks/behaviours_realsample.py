@@ -72,6 +72,8 @@ BLIND_QUOTA = {"insurance": 50, "amazon": 20, "tweets": 30, "restaurants": 70}
 # reviews of the same kind (praise of staff: hard negatives, and insurers' staff are the
 # likeliest to be described).
 DEV2_QUOTA = {"insurance": 50, "amazon": 100, "tweets": 100, "restaurants": 0}
+# Round 2's blind wave (``draw_blind2``), drawn after the round-2 rules were frozen.
+BLIND2_QUOTA = {"insurance": 20, "amazon": 30, "tweets": 50, "restaurants": 0}
 MIN_CHARS, MAX_CHARS = 40, 1500
 # Someone serving, or a contact with a service, named in the (folded) text.
 SERVICE_CONTACT = re.compile(
@@ -174,6 +176,22 @@ def draw_dev2() -> list[dict[str, str]]:
         left = [(k, t) for k, t in rows if (source, k) not in seen]
         for key, text in rng.sample(left, min(DEV2_QUOTA[source], len(left))):
             picked.append({"source": source, "key": key, "split": "dev2", "text": text})
+    return picked
+
+
+def draw_blind2() -> list[dict[str, str]]:
+    """Round 2's blind wave (split ``blind2``): ``BLIND2_QUOTA`` texts drawn with SEED + 3 from
+    what ``draw_dev2`` left (same pools), read and labelled after the round-2 rules were
+    frozen and before they ran on it."""
+    seen = {(r["source"], r["key"]) for r in draw() + draw_blind() + draw_dev2()}
+    rest = pool()
+    rest["insurance"] = pool(insurance_stars=(4, 5))["insurance"]
+    picked: list[dict[str, str]] = []
+    rng = random.Random(SEED + 3)
+    for source, rows in rest.items():
+        left = [(k, t) for k, t in rows if (source, k) not in seen]
+        for key, text in rng.sample(left, min(BLIND2_QUOTA[source], len(left))):
+            picked.append({"source": source, "key": key, "split": "blind2", "text": text})
     return picked
 
 
@@ -296,6 +314,7 @@ def main() -> None:
     )
     parser.add_argument("--blind", action="store_true", help="With --out: the second wave.")
     parser.add_argument("--dev2", action="store_true", help="With --out: round 2's dev sample.")
+    parser.add_argument("--blind2", action="store_true", help="With --out: round 2's blind wave.")
     parser.add_argument(
         "--speed", action="store_true", help="Texts/s of the rules over every real text."
     )
@@ -308,7 +327,10 @@ def main() -> None:
         print(f"No data under {DATA}: skipped.")
         return
     if args.out is not None and args.errors is None:
-        picked = draw_dev2() if args.dev2 else draw_blind() if args.blind else draw()
+        if args.blind2:
+            picked = draw_blind2()
+        else:
+            picked = draw_dev2() if args.dev2 else draw_blind() if args.blind else draw()
         sizes = {s: len(v) for s, v in pool().items()}
         with args.out.open("w", encoding="utf-8") as handle:
             for item in picked:
