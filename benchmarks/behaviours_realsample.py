@@ -21,9 +21,14 @@ also had a detection read in the first check (``in_first_check`` in the ``--scor
 
 A second wave (``draw_blind``, split ``blind``, 157 texts) was drawn, read and labelled after
 the rules had been changed on the ``dev`` errors and frozen; it is scored with the rest.
+Round 2 drew a fresh ``dev2`` (``draw_dev2``, 250 texts) labelled before the detector ran
+on it, changed the rules on ``dev`` + ``dev2``, then drew ``blind2`` (``draw_blind2``, 100
+texts) after freezing them (docs/behaviours.md, section 3b).
 
     python -m benchmarks.behaviours_realsample --out /tmp/real_sample.jsonl    # texts to read
     python -m benchmarks.behaviours_realsample --out /tmp/real_blind.jsonl --blind  # wave 2
+    python -m benchmarks.behaviours_realsample --out /tmp/real_dev2.jsonl --dev2    # round 2
+    python -m benchmarks.behaviours_realsample --out /tmp/real_blind2.jsonl --blind2
     python -m benchmarks.behaviours_realsample --score                        # P / R per split
     python -m benchmarks.behaviours_realsample --score --definitions OLD.yaml # other rules
     python -m benchmarks.behaviours_realsample --speed [--definitions OLD.yaml]  # texts/s
