@@ -21,9 +21,14 @@ also had a detection read in the first check (``in_first_check`` in the ``--scor
 
 A second wave (``draw_blind``, split ``blind``, 157 texts) was drawn, read and labelled after
 the rules had been changed on the ``dev`` errors and frozen; it is scored with the rest.
+Round 2 drew a fresh ``dev2`` (``draw_dev2``, 250 texts) labelled before the detector ran
+on it, changed the rules on ``dev`` + ``dev2``, then drew ``blind2`` (``draw_blind2``, 100
+texts) after freezing them (docs/behaviours.md, section 3b).
 
     python -m benchmarks.behaviours_realsample --out /tmp/real_sample.jsonl    # texts to read
     python -m benchmarks.behaviours_realsample --out /tmp/real_blind.jsonl --blind  # wave 2
+    python -m benchmarks.behaviours_realsample --out /tmp/real_dev2.jsonl --dev2    # round 2
+    python -m benchmarks.behaviours_realsample --out /tmp/real_blind2.jsonl --blind2
     python -m benchmarks.behaviours_realsample --score                        # P / R per split
     python -m benchmarks.behaviours_realsample --score --definitions OLD.yaml # other rules
     python -m benchmarks.behaviours_realsample --speed [--definitions OLD.yaml]  # texts/s
@@ -67,6 +72,13 @@ QUOTA = {"insurance": 110, "amazon": 70, "tweets": 60, "restaurants": 60}
 # The second wave takes what is left of the insurance and restaurant pools (their texts name
 # staff most often) and a few more tweets and Amazon reviews.
 BLIND_QUOTA = {"insurance": 50, "amazon": 20, "tweets": 30, "restaurants": 70}
+# Round 2 (``draw_dev2``): the 1-3-star insurance and the restaurant pools are used up, so the
+# fresh dev sample takes Amazon reviews and tweets from what is left, plus 4-5-star insurance
+# reviews of the same kind (praise of staff: hard negatives, and insurers' staff are the
+# likeliest to be described).
+DEV2_QUOTA = {"insurance": 50, "amazon": 100, "tweets": 100, "restaurants": 0}
+# Round 2's blind wave (``draw_blind2``), drawn after the round-2 rules were frozen.
+BLIND2_QUOTA = {"insurance": 20, "amazon": 30, "tweets": 50, "restaurants": 0}
 MIN_CHARS, MAX_CHARS = 40, 1500
 # Someone serving, or a contact with a service, named in the (folded) text.
 SERVICE_CONTACT = re.compile(
@@ -155,6 +167,49 @@ def draw_blind() -> list[dict[str, str]]:
     return picked
 
 
+def draw_dev2() -> list[dict[str, str]]:
+    """Round 2's fresh dev sample (split ``dev2``), drawn with SEED + 2 from the pool minus the
+    two first waves; insurance from the 4-5-star reviews of the pool's kind (``DEV2_QUOTA``).
+    Labelled by reading before the detector ran on it; the rules of round 2 were tuned on
+    ``dev`` and ``dev2`` only."""
+    seen = {(r["source"], r["key"]) for r in draw() + draw_blind()}
+    rest = pool()
+    rest["insurance"] = pool(insurance_stars=(4, 5))["insurance"]
+    picked: list[dict[str, str]] = []
+    rng = random.Random(SEED + 2)
+    for source, rows in rest.items():
+        left = [(k, t) for k, t in rows if (source, k) not in seen]
+        for key, text in rng.sample(left, min(DEV2_QUOTA[source], len(left))):
+            picked.append({"source": source, "key": key, "split": "dev2", "text": text})
+    return picked
+
+
+def draw_blind2() -> list[dict[str, str]]:
+    """Round 2's blind wave (split ``blind2``): ``BLIND2_QUOTA`` texts drawn with SEED + 3 from
+    what ``draw_dev2`` left (same pools), read and labelled after the round-2 rules were
+    frozen and before they ran on it."""
+    seen = {(r["source"], r["key"]) for r in draw() + draw_blind() + draw_dev2()}
+    rest = pool()
+    rest["insurance"] = pool(insurance_stars=(4, 5))["insurance"]
+    picked: list[dict[str, str]] = []
+    rng = random.Random(SEED + 3)
+    for source, rows in rest.items():
+        left = [(k, t) for k, t in rows if (source, k) not in seen]
+        for key, text in rng.sample(left, min(BLIND2_QUOTA[source], len(left))):
+            picked.append({"source": source, "key": key, "split": "blind2", "text": text})
+    return picked
+
+
+SEEN_NOTE = "read in the round-2 precision check"
+
+
+def seen_in_precision_check() -> set[tuple[str, str]]:
+    """Labelled texts of which a detection was read while the round-2 rules were checked on
+    texts outside test and blind (their note says so): not blind for those rules."""
+    with LABELS.open(encoding="utf-8", newline="") as handle:
+        return {(r["source"], r["key"]) for r in csv.DictReader(handle) if SEEN_NOTE in r["note"]}
+
+
 def read_labels() -> dict[tuple[str, str], tuple[str, ...]]:
     """Hand labels by (source, key); labels separated by ';' (empty: no behaviour)."""
     with LABELS.open(encoding="utf-8", newline="") as handle:
@@ -180,7 +235,9 @@ def labelled_sample(definitions: Path | None = None) -> tuple[list[dict[str, Any
 
     labels = read_labels()
     rows: list[dict[str, Any]] = [
-        dict(r) for r in draw() + draw_blind() if (r["source"], r["key"]) in labels
+        dict(r)
+        for r in draw() + draw_blind() + draw_dev2() + draw_blind2()
+        if (r["source"], r["key"]) in labels
     ]
     detector = ServiceBehaviourDetector(definitions=definitions).fit([])
     found = detector.detect([r["text"] for r in rows])
@@ -197,16 +254,31 @@ def first_check_keys() -> set[tuple[str, str]]:
 
 
 def score(rows: list[dict[str, Any]], classes: list[str]) -> dict[str, Any]:
-    """Precision and recall per behaviour and pooled: per split and over dev + test (``all``).
+    """Precision and recall per behaviour and pooled: per split, over dev + test (``all``) and
+    over the splits never tuned on: test + blind (``held_out``), and with round 2's blind wave
+    minus the texts seen in its precision check (``blind2_unseen``, ``held_out_2``).
 
     ``in_first_check`` counts the texts of which the first hand check read a detection (the
     rules were changed while looking at those)."""
     seen = first_check_keys()
+    checked = seen_in_precision_check()
     parts = {
         "dev": [r for r in rows if r["split"] == "dev"],
         "test": [r for r in rows if r["split"] == "test"],
         "blind": [r for r in rows if r["split"] == "blind"],
-        "all": [r for r in rows if r["split"] != "blind"],
+        "dev2": [r for r in rows if r["split"] == "dev2"],
+        "blind2": [r for r in rows if r["split"] == "blind2"],
+        "blind2_unseen": [
+            r for r in rows if r["split"] == "blind2" and (r["source"], r["key"]) not in checked
+        ],
+        "all": [r for r in rows if r["split"] in ("dev", "test")],
+        "held_out": [r for r in rows if r["split"] in ("test", "blind")],
+        "held_out_2": [
+            r
+            for r in rows
+            if r["split"] in ("test", "blind")
+            or (r["split"] == "blind2" and (r["source"], r["key"]) not in checked)
+        ],
     }
     out: dict[str, Any] = {}
     for split, part in parts.items():
@@ -267,9 +339,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="Write texts (JSON Lines) here, to read.")
     parser.add_argument("--score", action="store_true", help="Precision and recall per split.")
     parser.add_argument(
-        "--errors", choices=("dev", "test", "blind"), help="With --out: errors of a split."
+        "--errors",
+        choices=("dev", "dev2", "test", "blind", "blind2"),
+        help="With --out: errors of a split.",
     )
     parser.add_argument("--blind", action="store_true", help="With --out: the second wave.")
+    parser.add_argument("--dev2", action="store_true", help="With --out: round 2's dev sample.")
+    parser.add_argument("--blind2", action="store_true", help="With --out: round 2's blind wave.")
     parser.add_argument(
         "--speed", action="store_true", help="Texts/s of the rules over every real text."
     )
@@ -282,7 +358,10 @@ def main() -> None:
         print(f"No data under {DATA}: skipped.")
         return
     if args.out is not None and args.errors is None:
-        picked = draw_blind() if args.blind else draw()
+        if args.blind2:
+            picked = draw_blind2()
+        else:
+            picked = draw_dev2() if args.dev2 else draw_blind() if args.blind else draw()
         sizes = {s: len(v) for s, v in pool().items()}
         with args.out.open("w", encoding="utf-8") as handle:
             for item in picked:

@@ -16,7 +16,17 @@ Matching a text (``CompiledDefinitions.cue_hits``):
    text does not match the file's ``service_context`` pattern (no one serving, no contact
    with a service named) (the same words about a product - "mécanique", "invisible" - are
    not staff behaviour);
-4. keep the first surviving hit of each cue.
+4. voice: in the hit's sentence, within 60 characters before it and the hit itself (the
+   *clause*, also cut at ";" and brackets), the file's ``customer_voice`` pattern finds a
+   first-person subject ("je", "j'", "nous ...ons") and its ``staff_voice`` pattern someone
+   serving as the subject or the speaker ("il m'a", "on me répond", "le conseiller m'a",
+   "m'a dit"); an opening quotation mark counts as staff voice (reported speech). A cue
+   that says ``staff_only: true`` is dropped when the clause has the customer's voice and
+   no staff voice ("je soupçonne que..." is the customer's suspicion; "il m'a dit que je
+   n'avais qu'à..." is reported staff speech). A cue that says ``reported: true`` counts
+   only when staff voice is found in its sentence within 150 characters before it or 60
+   after it ("il fallait lire les conditions" alone is the customer's self-reproach);
+5. keep the first surviving hit of each cue.
 """
 
 from __future__ import annotations
@@ -60,8 +70,11 @@ BEHAVIOUR_IDS = (
 )
 DEFAULT_FILE = "behaviours_fr.yaml"
 _WINDOW = 60
+_REPORTED_WINDOW = 150  # reported speech: the speaker may open a long sentence
 _MACRO_RE = re.compile(r"\{([a-z_]+)\}")
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
+_OPENING_QUOTE = re.compile(r'[«“]|"(?=\w)')  # a quotation opens: reported speech
+_CLAUSE_BREAKS = ".!?\n;()"  # the customer's voice is looked for in the hit's clause
 
 
 class DefinitionsError(AnalysisError):
@@ -81,6 +94,9 @@ class Cue:
     unless_before: str | None = None
     unless_after: str | None = None
     context: str | None = None
+    customer_voice: str | None = None
+    staff_voice: str | None = None
+    reported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +207,16 @@ def _parse(data: Any, name: str) -> tuple[BehaviourDefinition, ...]:
                 f"{name}: 'service_context' must be a non-empty pattern, got {context!r}."
             )
         context = _expand(context.strip(), macros, f"{name}: service_context")
+    voices: dict[str, str | None] = {}
+    for key in ("customer_voice", "staff_voice"):
+        value = data.get(key)
+        if value is not None:
+            if not isinstance(value, str) or not value.strip():
+                raise DefinitionsError(
+                    f"{name}: {key!r} must be a non-empty pattern, got {value!r}."
+                )
+            value = _expand(value.strip(), macros, f"{name}: {key}")
+        voices[key] = value
     definitions: list[BehaviourDefinition] = []
     seen: set[str] = set()
     for i, entry in enumerate(data["behaviours"]):
@@ -205,7 +231,7 @@ def _parse(data: Any, name: str) -> tuple[BehaviourDefinition, ...]:
         if not isinstance(cues_data, list) or not cues_data:
             raise DefinitionsError(f"{where}: 'cues' must be a non-empty list.")
         cues = tuple(
-            _parse_cue(c, fields["id"], macros, f"{where}.cues[{j}]", context)
+            _parse_cue(c, fields["id"], macros, f"{where}.cues[{j}]", context, voices)
             for j, c in enumerate(cues_data)
         )
         if len({c.id for c in cues}) != len(cues):
@@ -224,7 +250,12 @@ def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
 
 
 def _parse_cue(
-    entry: Any, behaviour: str, macros: Mapping[str, Any], where: str, context: str | None
+    entry: Any,
+    behaviour: str,
+    macros: Mapping[str, Any],
+    where: str,
+    context: str | None,
+    voices: Mapping[str, str | None],
 ) -> Cue:
     if not isinstance(entry, Mapping):
         raise DefinitionsError(f"{where} must be a mapping.")
@@ -248,6 +279,15 @@ def _parse_cue(
         raise DefinitionsError(
             f"{where}: 'needs_context' must be true or false, got {needs_context!r}."
         )
+    flags: dict[str, bool] = {}
+    for key, needed in (("staff_only", "customer_voice"), ("reported", "staff_voice")):
+        value = entry.get(key, False)
+        if not isinstance(value, bool):
+            raise DefinitionsError(f"{where}: {key!r} must be true or false, got {value!r}.")
+        if value and voices.get(needed) is None:
+            raise DefinitionsError(f"{where}: {key!r} needs a file-level {needed!r} pattern.")
+        flags[key] = value
+    staff_only = flags["staff_only"]
     return Cue(
         id=cue_id,
         behaviour=behaviour,
@@ -256,6 +296,9 @@ def _parse_cue(
         unless_before=patterns["unless_before"],
         unless_after=patterns["unless_after"],
         context=context if needs_context else None,
+        customer_voice=voices.get("customer_voice") if staff_only else None,
+        staff_voice=voices.get("staff_voice") if staff_only or flags["reported"] else None,
+        reported=flags["reported"],
     )
 
 
@@ -314,6 +357,10 @@ class CompiledDefinitions:
             re.compile(c.unless_after) if c.unless_after else None for c in self.cues
         )
         self._context = tuple(re.compile(c.context) if c.context else None for c in self.cues)
+        self._customer = tuple(
+            re.compile(c.customer_voice) if c.customer_voice else None for c in self.cues
+        )
+        self._staff = tuple(re.compile(c.staff_voice) if c.staff_voice else None for c in self.cues)
         by_literal: dict[str, set[int]] = {}
         always: list[int] = []
         for i, cue in enumerate(self.cues):
@@ -349,6 +396,12 @@ class CompiledDefinitions:
                 start, end = match.span()
                 if self._vetoed(i, folded, start, end):
                     continue
+                if self._customer[i] is not None and self._customers_voice(
+                    i, text, folded, start, end
+                ):
+                    continue
+                if self.cues[i].reported and not self._reported(i, text, folded, start, end):
+                    continue
                 context = self._context[i]
                 if context is not None:  # searched only once a cue matched (rare)
                     if context.pattern not in has_context:
@@ -374,6 +427,32 @@ class CompiledDefinitions:
             if after.search(window[: stop.start()] if stop else window):
                 return True
         return False
+
+    def _customers_voice(self, i: int, text: str, folded: str, start: int, end: int) -> bool:
+        """Whether the hit of cue ``i`` at ``start:end`` is in the customer's own voice."""
+        customer = self._customer[i]
+        assert customer is not None
+        lo = max(0, start - _WINDOW)
+        lo += _last_break(folded[lo:start], _CLAUSE_BREAKS)
+        if customer.search(folded, lo, end) is None:
+            return False
+        staff = self._staff[i]
+        if staff is not None and staff.search(folded, lo, end) is not None:
+            return False
+        return _OPENING_QUOTE.search(text, lo, end) is None
+
+    def _reported(self, i: int, text: str, folded: str, start: int, end: int) -> bool:
+        """Whether someone serving speaks or acts in the sentence of the hit of cue ``i``."""
+        staff = self._staff[i]
+        assert staff is not None
+        lo = max(0, start - _REPORTED_WINDOW)
+        lo += _last_break(folded[lo:start])
+        window = folded[end : end + _WINDOW]
+        stop = _SENTENCE_BREAK.search(window)
+        hi = end + (stop.start() if stop else len(window))
+        if staff.search(folded, lo, hi) is not None:
+            return True
+        return _OPENING_QUOTE.search(text, lo, hi) is not None
 
 
 def necessary_literals(pattern: str) -> frozenset[str] | None:
@@ -462,9 +541,9 @@ def _emit(node: dict[str, Any]) -> str:
     return body
 
 
-def _last_break(window: str) -> int:
+def _last_break(window: str, breaks: str = ".!?\n") -> int:
     for i in range(len(window) - 1, -1, -1):
-        if window[i] in ".!?\n":
+        if window[i] in breaks:
             return i + 1
     return 0
 

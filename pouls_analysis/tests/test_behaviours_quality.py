@@ -1,8 +1,9 @@
 """Floors on the held-out parts of the hand-written set, so that regressions fail.
 
 Measured when written (``pouls evaluate behaviours``; see docs/behaviours.md): rules on
-``test`` per behaviour precision >= 0.889 and recall >= 0.75; rules on ``blind`` precision
->= 0.692 per behaviour and micro recall 0.358; supervised (dev + test labels) on ``blind``
+``test`` per behaviour precision >= 0.889 (évitement 0.828 since round 2) and recall
+>= 0.75; rules on ``blind`` precision >= 0.692 per behaviour and micro recall 0.358 (0.35
+since round 2); supervised (dev + test labels) on ``blind``
 micro F1 0.80, per behaviour precision >= 0.78 and recall >= 0.60. The floors sit a little
 below these figures.
 """
@@ -41,7 +42,11 @@ def test_rules_stay_above_their_floor_on_the_test_split(
     rows: list[LabelledText], behaviour: str
 ) -> None:
     figures = evaluate_rules(_part(rows, "test"))["per_behaviour"][behaviour]
-    assert figures["precision"] >= 0.85, figures
+    # Round 2 (docs/behaviours.md) made a staff member hanging up on the customer évitement,
+    # as customers describe it in real texts; this set labels some such texts otherwise, and
+    # évitement precision on test went from 0.889 to 0.828.
+    floor = 0.80 if behaviour == "evitement" else 0.85
+    assert figures["precision"] >= floor, figures
     assert figures["recall"] >= 0.70, figures
 
 
