@@ -4,6 +4,11 @@ The pipeline (spaCy's French model, the taxonomy, the behaviour rules) takes sec
 so one instance is built per process and reused. Annotating is idempotent: a text analysed
 again replaces its rows, and rows written by an older analysis version are redone by
 ``annotate_pending``.
+
+When a theme model learned from the analysts' corrections is saved (``learning.py``), the
+pipeline uses it and the analysis version carries a digest of its file: after each learning,
+every text is redone. A model file that cannot be used (corrupt, written by other versions)
+is logged and the shipped rules annotate instead.
 """
 
 from __future__ import annotations
@@ -12,9 +17,12 @@ import functools
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,8 +35,19 @@ logger = logging.getLogger(__name__)
 BATCH = 1000
 
 
-@functools.cache
 def analysis_version() -> str:
+    """The package version plus a digest of the shipped taxonomy and behaviour rules, and of
+    the learned theme model when one is used."""
+    return _version_of(learned_themes())
+
+
+def _version_of(learned: LearnedThemes | None) -> str:
+    shipped = shipped_version()
+    return shipped if learned is None else f"{shipped}+{learned.digest}"
+
+
+@functools.cache
+def shipped_version() -> str:
     """The package version plus a digest of the shipped taxonomy and behaviour rules."""
     import pouls_analysis
 
@@ -49,11 +68,74 @@ def theme_labels() -> dict[str, str]:
     return {theme.id: theme.label_fr for theme in load_taxonomy("retail_fr").themes}
 
 
-@functools.cache
+THEME_MODEL_FILE = "themes.joblib"
+
+
+def theme_model_path() -> Path:
+    """Where ``learn_models`` saves the theme model learned from corrections."""
+    return Path(settings.MODEL_DIR) / THEME_MODEL_FILE
+
+
+@dataclass(frozen=True)
+class LearnedThemes:
+    """A saved theme model that loaded, and the digest of its file."""
+
+    digest: str
+    model: Any = field(compare=False, hash=False)
+
+
+def learned_themes() -> LearnedThemes | None:
+    """The learned theme model when one is saved and usable, else ``None`` (shipped rules).
+
+    Loaded once per version of the file (its size, time and inode), so a model saved by
+    another process (``pouls manage learn_models``) is picked up by the next batch.
+    """
+    path = theme_model_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    try:
+        meta = path.with_name(path.name + ".json").stat().st_mtime_ns
+    except OSError:
+        meta = -1  # load_model says what is missing
+    return _load_learned(str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino, meta)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_learned(
+    path: str, mtime_ns: int, size: int, inode: int, meta_mtime_ns: int
+) -> LearnedThemes | None:
+    from pouls_analysis.persistence import load_model
+
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+        model = load_model(path, expected_class="ThemeModel")
+        if not hasattr(model, "themes_"):
+            raise ValueError("the saved theme model is not fitted")
+    except Exception as exc:  # any unreadable file: annotation must go on with the defaults
+        logger.warning(
+            "learned theme model %s not used (%s): themes come from the shipped rules; "
+            "run `pouls manage learn_models` to learn it again",
+            path,
+            exc,
+        )
+        return None
+    logger.info("learned theme model %s used (%s)", path, digest)
+    return LearnedThemes(digest=digest, model=model)
+
+
 def pipeline() -> Any:
+    """The analysis pipeline of this process (with the learned theme model, if any)."""
+    return _pipeline(learned_themes())
+
+
+@functools.lru_cache(maxsize=1)
+def _pipeline(learned: LearnedThemes | None) -> Any:
     from pouls_analysis.pipeline import AnalysisPipeline
 
-    return AnalysisPipeline(random_state=0).fit()
+    theme_model = None if learned is None else learned.model
+    return AnalysisPipeline(random_state=0, theme_model=theme_model).fit()
 
 
 def annotate(feedback_ids: Sequence[int]) -> int:
@@ -66,8 +148,10 @@ def annotate(feedback_ids: Sequence[int]) -> int:
     )
     if not rows:
         return 0
-    results = pipeline().analyze([text for *_, text in rows])
-    version = analysis_version()
+    # The model and the version written come from the same look at the saved model.
+    learned = learned_themes()
+    results = _pipeline(learned).analyze([text for *_, text in rows])
+    version = _version_of(learned)
     notes, themes, behaviours = [], [], []
     for (pk, perimeter_id, received_at, _text), result in zip(rows, results, strict=True):
         day = timezone.localdate(received_at)
