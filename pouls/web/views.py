@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from pouls.annotations.corrections import TextThemes, do_correct_theme, text_themes
-
 from pouls.feedback.models import Feedback
 from pouls.feedback.queries import scoped_feedback
 from pouls.lib.http import AuthedRequest
