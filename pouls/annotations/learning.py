@@ -26,12 +26,24 @@ import sklearn
 from django.utils import timezone
 
 from pouls.annotations.models import ThemeCorrection
-from pouls.annotations.services import shipped_version, theme_model_path
+from pouls.annotations.services import (
+    SENTIMENT_MODEL_FILE,
+    model_path,
+    shipped_version,
+    theme_model_path,
+)
+from pouls.feedback.models import Feedback
 
 logger = logging.getLogger(__name__)
 
 TAXONOMY = "retail_fr"
-STATE_FILE = "learning.json"
+# Learned sentiment: from this many scored texts (the most recent MAX_SCORED), with at least
+# MIN_PER_LABEL detractors, passives and promoters.
+MIN_SCORED = 500
+MAX_SCORED = 20_000
+MIN_PER_LABEL = 10
+# The score each NPS label is learned as (the model's classes are the labels, not 0-10).
+_SCORE_OF_LABEL = {"negative": 0, "neutral": 7, "positive": 10}
 
 
 @dataclass(frozen=True)
@@ -96,22 +108,16 @@ def learn_theme_model(*, force: bool = False) -> LearningResult:
     n_labels = sum(len(answers) for answers in labels)
     path = theme_model_path()
     digest = _digest(texts, labels)
-    state = _read_state(path.parent)
+    state = _read_state(path)
     if not force and state.get("digest") == digest and path.exists() == state.get("saved"):
         learned = tuple(state.get("learned", ()))
         return LearningResult(len(texts), n_labels, learned, path.exists(), False, False)
     model = _fit(texts, labels) if texts else None
     learned = tuple(sorted(model.classifiers_)) if model is not None else ()
-    had_model = path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if learned:
-        _save_atomically(model, path)
-    elif had_model:
-        # The corrections as they stand teach nothing the rules do not know: back to them.
-        path.unlink()
-        path.with_name(path.name + ".json").unlink(missing_ok=True)
+    # The corrections as they stand may teach nothing the rules do not know: back to them.
+    had_model = _keep_or_remove(model if learned else None, path)
     _write_state(
-        path.parent,
+        path,
         {
             "digest": digest,
             "saved": bool(learned),
@@ -146,7 +152,7 @@ def _save_atomically(model: Any, path: Path) -> None:
     os.replace(temporary, path)
 
 
-def _digest(texts: list[str], labels: list[dict[str, bool]]) -> str:
+def _digest(texts: list[str], labels: list[Any]) -> str:
     """Digest of what a fit depends on: the labelled texts and the versions of the code."""
     payload = json.dumps(
         [shipped_version(), sklearn.__version__, texts, labels], ensure_ascii=False
@@ -154,13 +160,153 @@ def _digest(texts: list[str], labels: list[dict[str, bool]]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _read_state(folder: Path) -> dict[str, Any]:
+def _keep_or_remove(model: Any, path: Path) -> bool:
+    """Save ``model`` at ``path``, or remove the model saved there when ``model`` is None;
+    returns whether a model was saved there before."""
+    had_model = path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if model is not None:
+        _save_atomically(model, path)
+    elif had_model:
+        path.unlink()
+        path.with_name(path.name + ".json").unlink(missing_ok=True)
+    return had_model
+
+
+def _state_path(path: Path) -> Path:
+    """What the last learning of this model saw (``themes.learning.json``, ...)."""
+    return path.with_suffix(".learning.json")
+
+
+def _read_state(path: Path) -> dict[str, Any]:
     try:
-        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads(_state_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return state if isinstance(state, dict) else {}
 
 
-def _write_state(folder: Path, state: dict[str, Any]) -> None:
-    (folder / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    _state_path(path).write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------ sentiment from scores
+@dataclass(frozen=True)
+class SentimentLearning:
+    """What one learning pass of the sentiment model did."""
+
+    texts: int  # scored texts read (the most recent MAX_SCORED)
+    learned_f1: float | None  # cross-validated macro-F1 of the learned model (None: not tried)
+    lexicon_f1: float | None  # the shipped lexicon's macro-F1 on the same texts
+    saved: bool
+    fitted: bool
+    changed: bool
+
+    def summary(self) -> str:
+        """French summary for the command line and the worker's log."""
+        head = f"Sentiment : {self.texts} textes notés (NPS)"
+        if not self.fitted:
+            return f"{head} : rien de nouveau depuis le dernier apprentissage."
+        if self.learned_f1 is None or self.lexicon_f1 is None:
+            return (
+                f"{head} : il en faut {MIN_SCORED}, dont {MIN_PER_LABEL} détracteurs, "
+                f"passifs et promoteurs, pour apprendre ; le lexique livré reste."
+            )
+        figures = (
+            f"F1 macro en validation croisée : appris {self.learned_f1:.3f}, "
+            f"lexique {self.lexicon_f1:.3f}"
+        )
+        if self.saved:
+            return f"{head} : {figures} ; le modèle appris remplace le lexique."
+        return f"{head} : {figures} ; le lexique livré reste."
+
+
+def scored_texts() -> tuple[list[str], list[int]]:
+    """The most recent texts that came with an NPS score, and their scores."""
+    rows = list(
+        Feedback.objects.exclude(text="")
+        .filter(nps__isnull=False)
+        .order_by("-pk")
+        .values_list("text", "nps")[:MAX_SCORED]
+    )
+    # The filter above leaves no missing score.
+    return [text for text, _ in rows], [int(score or 0) for _, score in rows]
+
+
+def learn_sentiment_model(*, force: bool = False) -> SentimentLearning:
+    """Learn sentiment from the NPS that came with the texts; keep it only if, cross-validated
+    (3 folds) on those texts, its macro-F1 on detractor / passive / promoter beats the
+    shipped lexicon's."""
+    from pouls_analysis.sentiment.model import labels_of_scores
+
+    texts, scores = scored_texts()
+    path = model_path(SENTIMENT_MODEL_FILE)
+    digest = _digest(texts, scores)
+    state = _read_state(path)
+    if not force and state.get("digest") == digest and path.exists() == state.get("saved"):
+        return SentimentLearning(
+            len(texts),
+            state.get("learned_f1"),
+            state.get("lexicon_f1"),
+            path.exists(),
+            False,
+            False,
+        )
+    labels: list[str] = list(labels_of_scores(scores, "nps"))
+    enough = len(texts) >= MIN_SCORED and all(
+        labels.count(label) >= MIN_PER_LABEL for label in _SCORE_OF_LABEL
+    )
+    learned_f1 = lexicon_f1 = None
+    model = None
+    if enough:
+        learned_f1, lexicon_f1 = _cross_validate(texts, labels)
+        if learned_f1 > lexicon_f1:
+            model = _sentiment_model().fit(texts, [_SCORE_OF_LABEL[label] for label in labels])
+    had_model = _keep_or_remove(model, path)
+    _write_state(
+        path,
+        {
+            "digest": digest,
+            "saved": model is not None,
+            "texts": len(texts),
+            "learned_f1": learned_f1,
+            "lexicon_f1": lexicon_f1,
+            "learned_at": timezone.now().isoformat(timespec="seconds"),
+        },
+    )
+    result = SentimentLearning(
+        len(texts), learned_f1, lexicon_f1, model is not None, True, model is not None or had_model
+    )
+    logger.info("learning: %s", result.summary())
+    return result
+
+
+def _sentiment_model(preprocessor: Any = None) -> Any:
+    from pouls_analysis.sentiment.model import SentimentModel
+
+    return SentimentModel(scale="nps", preprocessor=preprocessor, random_state=0)
+
+
+def _cross_validate(texts: list[str], labels: list[str]) -> tuple[float, float]:
+    """Macro-F1 of the learned model (out of fold, 3 stratified folds) and of the lexicon."""
+    import numpy as np
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from pouls_analysis.sentiment.lexicon import LexiconSentiment
+    from pouls_analysis.text.preprocess import FrenchPreprocessor
+
+    preprocessor = FrenchPreprocessor().fit()
+    truth = np.asarray(labels)
+    lexicon = LexiconSentiment(preprocessor=preprocessor).fit().predict(texts)
+    learned = np.empty(len(texts), dtype=object)
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+    for train, test in folds.split(np.zeros(len(texts)), truth):
+        model = _sentiment_model(preprocessor).fit(
+            [texts[i] for i in train], [_SCORE_OF_LABEL[labels[i]] for i in train]
+        )
+        learned[test] = model.predict([texts[i] for i in test])
+    return (
+        float(f1_score(truth, learned.astype(str), average="macro")),
+        float(f1_score(truth, np.asarray(lexicon, dtype=str), average="macro")),
+    )

@@ -1,5 +1,6 @@
-"""Learning themes from analysts' corrections: taught themes change the annotations, too few
-corrections keep the shipped rules, unusable model files fall back to them with a warning."""
+"""Learning from the organisation's data: themes from analysts' corrections change the
+annotations, sentiment from the NPS scores when it beats the lexicon; too few corrections or
+scores keep the shipped defaults; unusable model files fall back to them with a warning."""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from pouls.annotations.corrections import do_correct_theme
-from pouls.annotations.learning import learn_theme_model
+from pouls.annotations.learning import learn_sentiment_model, learn_theme_model
 from pouls.annotations.models import Annotation, ThemeMention
 from pouls.annotations.services import (
     analysis_version,
+    annotate,
     annotate_pending,
     learned_themes,
     shipped_version,
     theme_model_path,
 )
 from pouls.feedback.models import Feedback
-from pouls.testing import Personas, make_feedback
+from pouls.testing import FIXED_NOW, Personas, make_feedback
 
 # In this organisation the self-service kiosks ("bornes") are part of paying: the shipped
 # rules do not know it, the analysts teach it.
@@ -149,3 +151,69 @@ def test_a_burst_of_corrections_queues_one_delayed_learning(personas: Personas) 
     assert queued.count() == 1
     task = queued.get()
     assert task.run_after > task.enqueued_at
+
+
+# Scores that come with texts in a house vocabulary the shipped lexicon does not read: the
+# kiosk ("borne") for detractors, the "comptoir Kdo" for promoters, aisles for passives.
+_PLACES = ["l'entrée", "la caisse 3", "l'étage", "le rayon jardin", "la sortie", "le parking"]
+_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _scored(n: int) -> list[tuple[str, int]]:
+    out = []
+    for i in range(n):
+        place, day = _PLACES[i % len(_PLACES)], _DAYS[(i // 3) % len(_DAYS)]
+        kind = i % 3
+        if kind == 0:
+            out.append((f"Encore la borne près de {place} {day}, numéro {i}.", i % 5))
+        elif kind == 1:
+            out.append((f"Passage au comptoir Kdo près de {place} {day}, ticket {i}.", 9 + i % 2))
+        else:
+            out.append((f"Visite du rayon près de {place} {day}, allée {i}.", 7 + i % 2))
+    return out
+
+
+def _store_scored(personas: Personas, n: int) -> None:
+    Feedback.objects.bulk_create(
+        Feedback(
+            perimeter=personas.lille,
+            nps=score,
+            text=text,
+            source_kind="survey",
+            channel="store",
+            received_at=FIXED_NOW,
+        )
+        for text, score in _scored(n)
+    )
+
+
+def test_sentiment_is_learned_from_scores_when_it_beats_the_lexicon(
+    personas: Personas, model_dir: Path
+) -> None:
+    _store_scored(personas, 510)
+    new = make_feedback(perimeter=personas.lille, nps=None, text="Encore la borne ce matin.")
+    annotate([new.pk])
+    assert Annotation.objects.get(feedback=new).sentiment_label == "neutral"  # the lexicon
+
+    result = learn_sentiment_model()
+
+    assert result.texts == 510 and result.saved and result.changed
+    assert result.learned_f1 is not None and result.lexicon_f1 is not None
+    assert result.learned_f1 > result.lexicon_f1
+    assert "+s" in analysis_version()
+    annotate([new.pk])
+    assert Annotation.objects.get(feedback=new).sentiment_label == "negative"
+    assert not learn_sentiment_model().fitted  # nothing new
+
+
+def test_too_few_scored_texts_keep_the_lexicon(personas: Personas, model_dir: Path) -> None:
+    _store_scored(personas, 499)
+    result = learn_sentiment_model()
+    assert (result.fitted, result.saved, result.changed, result.learned_f1) == (
+        True,
+        False,
+        False,
+        None,
+    )
+    assert "il en faut 500" in result.summary()
+    assert analysis_version() == shipped_version()
