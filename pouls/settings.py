@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,14 @@ DEBUG = env_bool("POULS_DEBUG", default=False)
 # Set by `pouls demo`: a local demonstration with a generated key kept in the data directory.
 DEMO = env_bool("POULS_DEMO", default=False)
 DATA_DIR = Path(env_str("POULS_DATA_DIR", "pouls-data")).expanduser().resolve()
+# Models learned from the organisation's own corrections (`pouls manage learn_models`). Tests
+# never read a developer's learned models: their folder is a per-run one nobody writes to
+# (tests that learn point MODEL_DIR at their own temporary folder).
+MODEL_DIR = (
+    Path(tempfile.gettempdir()) / f"pouls-test-models-{os.getpid()}"
+    if TESTING
+    else DATA_DIR / "models"
+)
 
 
 def _secret_key() -> str:

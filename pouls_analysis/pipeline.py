@@ -110,6 +110,9 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
         20 microseconds per text.
     chunk_size : int, default=2000
         Texts per chunk handed to a worker process when ``n_jobs > 1``.
+    theme_model : ThemeModel or None, default=None
+        A fitted theme model (learned from an organisation's labels) used instead of the
+        zero-shot one built from ``taxonomy``; ignored when ``themes`` is False.
 
     Attributes
     ----------
@@ -136,6 +139,7 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
         random_state: Any = None,
         n_jobs: int = 1,
         chunk_size: int = 2000,
+        theme_model: Any = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.preprocessor = preprocessor
@@ -145,6 +149,7 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.chunk_size = chunk_size
+        self.theme_model = theme_model
 
     def fit(self, X: Sequence[str] | None = None, y: Any = None) -> AnalysisPipeline:
         """Build the default parts (zero-shot: nothing is learned from ``X``).
@@ -173,7 +178,9 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
             self.lexicon_ = LexiconSentiment(preprocessor=self.preprocessor_).fit()
         self.sentiment_ = self.lexicon_ if given is None else given
         self.themes_ = None
-        if self.themes:
+        if self.themes and self.theme_model is not None:
+            self.themes_ = self.theme_model
+        elif self.themes:
             from pouls_analysis.themes.model import ThemeModel
 
             self.themes_ = ThemeModel(

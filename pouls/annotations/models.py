@@ -7,7 +7,9 @@ detection group these tables without joining the (large) feedback table.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pouls.feedback.models import Feedback
@@ -96,3 +98,37 @@ class BehaviourMatch(models.Model):
 
     def __str__(self) -> str:
         return self.behaviour
+
+
+class ThemeCorrection(models.Model):
+    """An analyst's word on one theme of one text: the theme is there or not.
+
+    One row per text and theme: a later correction replaces the earlier one (the last word
+    wins). ``pouls.annotations.learning`` learns the theme model from these rows; the
+    machine's own mentions (``ThemeMention``) are kept as the analysis wrote them.
+    """
+
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="theme_corrections"
+    )
+    perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="+")
+    theme = models.CharField(_("thème"), max_length=64)
+    present = models.BooleanField(_("le thème convient"))
+    # Who gave the last word; kept when the account is deleted (the teaching stays).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # When the last word was given.
+    created_at = models.DateTimeField(_("corrigé le"), default=timezone.now)
+
+    objects = ScopedQuerySet["ThemeCorrection"].as_manager()
+
+    class Meta:
+        verbose_name = _("correction d'un thème")
+        verbose_name_plural = _("corrections de thèmes")
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "theme"], name="theme_correction_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme} {'+' if self.present else '-'}"

@@ -1,13 +1,21 @@
-"""Background analysis of new feedback texts (enqueued after each import and answer)."""
+"""Background analysis of new feedback texts (enqueued after each import and answer), and
+learning from the analysts' theme corrections (enqueued after corrections)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
 
 from pouls.annotations.models import Annotation
 from pouls.annotations.services import annotate_pending
 from pouls.annotations.signals import analysis_finished
+
+# Corrections come in bursts (an analyst reviews a page of verbatims): learning waits this
+# long after the first one, and the burst costs one fit.
+LEARNING_DELAY = dt.timedelta(minutes=5)
 
 
 @task()
@@ -23,3 +31,31 @@ def request_analysis() -> None:
     """Queue the analysis of new texts once the current transaction commits (the worker
     runs it; several requests in a row cost one pass, the others find nothing left)."""
     transaction.on_commit(lambda: analyse_pending_feedback.enqueue())
+
+
+@task()
+def learn_from_corrections() -> bool:
+    """Learn the theme model from every correction; when the saved model changed, queue the
+    analysis (its version changed, so every text is redone). Returns whether it changed."""
+    from pouls.annotations.learning import learn_theme_model
+
+    result = learn_theme_model()
+    if result.changed:
+        analyse_pending_feedback.enqueue()
+    return result.changed
+
+
+def request_learning() -> None:
+    """Queue one learning pass, ``LEARNING_DELAY`` from now, unless one is already waiting
+    (learning is idempotent too: a pass with nothing new does nothing)."""
+
+    def enqueue() -> None:
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, task_path=learn_from_corrections.module_path
+        )
+        if not waiting.exists():
+            learn_from_corrections.using(run_after=timezone.now() + LEARNING_DELAY).enqueue()
+
+    transaction.on_commit(enqueue)

@@ -54,6 +54,22 @@ class VerbatimFilterForm(forms.Form):
     q = forms.CharField(label=_("Contient"), max_length=100, required=False)
 
 
+def _theme_choices() -> list[tuple[str, str]]:
+    from pouls.annotations.corrections import theme_choices
+
+    return list(theme_choices())
+
+
+class ThemeCorrectionForm(forms.Form):
+    """One analyst's word on one theme of a text: it fits (1) or not (0)."""
+
+    theme = forms.ChoiceField(label=_("Thème"), choices=_theme_choices)
+    present = forms.TypedChoiceField(
+        choices=[("1", _("convient")), ("0", _("ne convient pas"))],
+        coerce=lambda value: value == "1",
+    )
+
+
 class ImportUploadForm(forms.Form):
     """Upload of a feedback file; every choice is restricted to the user's scope."""
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("p/<uuid:code>/tendance.json", views.perimeter_trend, name="web-perimeter-trend"),
     path("p/<uuid:code>/verbatims/", views.verbatim_list, name="web-verbatim-list"),
     path("verbatim/<uuid:code>/", views.feedback_detail, name="web-feedback-detail"),
+    path("verbatim/<uuid:code>/themes/", views.theme_correction, name="web-theme-correction"),
     path("", include("pouls.web.insights_urls")),
     path("", include("pouls.surveys.urls")),
     path("", include("pouls.callbacks.urls")),

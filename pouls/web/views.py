@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
+from pouls.annotations.corrections import TextThemes, do_correct_theme, text_themes
 from pouls.feedback.models import Feedback
 from pouls.feedback.queries import scoped_feedback
 from pouls.lib.http import AuthedRequest
@@ -16,7 +21,7 @@ from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb, list_perimeters, list_subtree_ids
 from pouls.rollups.queries import weekly_trend
-from pouls.web.forms import PeriodForm, VerbatimFilterForm
+from pouls.web.forms import PeriodForm, ThemeCorrectionForm, VerbatimFilterForm
 from pouls.web.queries import get_dashboard, list_home_rows, trend_payload
 
 
@@ -55,15 +60,30 @@ def verbatim_list(request: AuthedRequest, code: str) -> HttpResponse:
     page = Paginator(qs.select_related("perimeter").order_by("-received_at"), 25).get_page(
         request.GET.get("page")
     )
+    themes = text_themes(request.user, [f.pk for f in page])
     context = {
         "perimeter": perimeter,
         "breadcrumb": list_breadcrumb(request.user, perimeter),
         "form": form,
         "page": page,
+        "rows": [VerbatimRow(f, themes[f.pk], _can_correct(request.user, f)) for f in page],
         "can_export": perimeter.pk in allowed_perimeter_ids(request.user, "analyze")
         or request.user.is_superuser,
     }
     return render(request, "web/verbatims.html", context)
+
+
+@dataclass(frozen=True)
+class VerbatimRow:
+    feedback: Feedback
+    themes: TextThemes
+    can_correct: bool  # analyst or admin of the text's perimeter
+
+
+def _can_correct(user: Any, feedback: Feedback) -> bool:
+    return bool(
+        user.is_superuser or feedback.perimeter_id in allowed_perimeter_ids(user, "analyze")
+    )
 
 
 def _filter_verbatims(qs: QuerySet[Feedback], data: dict[str, str]) -> QuerySet[Feedback]:
@@ -83,5 +103,27 @@ def feedback_detail(request: AuthedRequest, code: str) -> HttpResponse:
     context = {
         "feedback": feedback,
         "breadcrumb": list_breadcrumb(request.user, feedback.perimeter),
+        "themes": text_themes(request.user, [feedback.pk])[feedback.pk],
+        "can_correct": _can_correct(request.user, feedback),
     }
     return render(request, "web/feedback_detail.html", context)
+
+
+@login_required
+@require_POST
+def theme_correction(request: AuthedRequest, code: str) -> HttpResponse:
+    """An analyst's ✓ / ✗ on a theme of a text, or a theme added; back to the page."""
+    feedback = get_for_user_or_404(Feedback, request.user, code, "analyze")
+    form = ThemeCorrectionForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    do_correct_theme(
+        request.user, feedback, form.cleaned_data["theme"], form.cleaned_data["present"]
+    )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("web-feedback-detail", code=feedback.code)

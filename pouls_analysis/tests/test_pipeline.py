@@ -54,3 +54,14 @@ def test_processes_give_the_same_results_in_order(pipeline: AnalysisPipeline) ->
 def test_it_refuses_bad_process_settings(params: dict[str, object]) -> None:
     with pytest.raises(InvalidInputError):
         AnalysisPipeline(**params).fit()  # type: ignore[arg-type]
+
+
+def test_a_fitted_theme_model_given_is_the_one_used() -> None:
+    from pouls_analysis.themes.model import ThemeModel
+
+    texts = ["La borne était en panne.", "Borne hors service.", "Prix trop élevés."] * 4
+    labels = [{"checkout_payment": i % 3 != 2} for i in range(len(texts))]
+    learned = ThemeModel(taxonomy="retail_fr", random_state=0).fit(texts, labels)
+    fitted = AnalysisPipeline(theme_model=learned, behaviours=False, random_state=0).fit()
+    assert fitted.themes_ is learned
+    assert AnalysisPipeline(theme_model=learned, themes=False).fit().themes_ is None

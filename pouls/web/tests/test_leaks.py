@@ -124,6 +124,7 @@ REGISTRY: dict[str, Spec] = {
     "web-perimeter-trend": Spec(_perimeter),
     "web-verbatim-list": Spec(_perimeter),
     "web-feedback-detail": Spec(_feedback),
+    "web-theme-correction": Spec(_feedback, "carol", "post", {"theme": "delivery", "present": "0"}),
     "web-field-report-new": Spec(None),
     "web-feedback-export-csv": Spec(_perimeter, "carol"),
     "web-feedback-export-xlsx": Spec(_perimeter, "carol"),
