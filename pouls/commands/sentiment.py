@@ -1,6 +1,6 @@
 """``pouls evaluate sentiment``: the learned and the lexicon sentiment models on star ratings.
 
-Runs without Django on CSV files of (text, stars). With ``--test`` the learned model is fitted
+Runs without Django on CSV or JSON Lines files of (text, stars). With ``--test`` the learned model is fitted
 on ``--train`` and both models are scored on ``--test``; without it, ``--cv K`` scores them on
 ``--train`` by stratified K-fold cross-validation. See ``docs/models.md`` ("Sentiment").
 """
@@ -20,14 +20,14 @@ import click
     "train_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV of (text, stars 1-5) the learned model is fitted on.",
+    help="CSV or JSON Lines (.jsonl) of (text, stars 1-5) the learned model is fitted on.",
 )
 @click.option(
     "--test",
     "test_path",
     default=None,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV of (text, stars) to score on; without it, --cv folds of --train.",
+    help="CSV or JSON Lines of (text, stars) to score on; without it, --cv folds of --train.",
 )
 @click.option(
     "--holdout",
@@ -36,7 +36,12 @@ import click
     help="Without --test: score on this stratified fraction of --train (seed 0), e.g. 0.2.",
 )
 @click.option("--cv", "folds", default=5, show_default=True, help="Folds without --test/--holdout.")
-@click.option("--text-column", default="text", show_default=True, help="Column of the texts.")
+@click.option(
+    "--text-column",
+    default="text",
+    show_default=True,
+    help='Column of the texts; several separated by commas ("title,pros,cons") are joined.',
+)
 @click.option("--label-column", default="stars", show_default=True, help="Column of the stars.")
 @click.option(
     "--binary-train",
@@ -56,9 +61,13 @@ def sentiment(
 
     Prints JSON with the model learned from the stars (word and character n-grams, word
     vectors, lexicon features; calibrated logistic regression) beside the out-of-the-box
-    lexicon model. Rows without text or with stars outside 1-5 are skipped and listed.
+    lexicon model. Files are CSV (header line) or JSON Lines (.jsonl, .ndjson), told apart by
+    their extension. Rows without text or with stars outside 1-5 are skipped, counted and
+    listed.
 
-    Example: pouls evaluate sentiment --train avis.csv --holdout 0.2
+    Examples: pouls evaluate sentiment --train avis.csv --holdout 0.2;
+    pouls evaluate sentiment --train avis.jsonl --text-column title,pros,cons
+    --label-column rating
     """
     from pouls_analysis.exceptions import AnalysisError
     from pouls_analysis.sentiment.evaluate import (
@@ -66,16 +75,24 @@ def sentiment(
         cross_validate,
         evaluate_split,
         holdout_split,
-        read_star_csv,
+        read_star_rows,
     )
 
     def read(path: Path) -> StarRows:
         try:
-            rows = read_star_csv(path, text_column=text_column, label_column=label_column)
+            rows = read_star_rows(path, text_column=text_column, label_column=label_column)
         except (AnalysisError, UnicodeDecodeError, OSError) as exc:
             raise click.ClickException(f"{path}: {exc}") from None
+        if rows.skipped:
+            click.echo(
+                f"{path.name} : {len(rows.skipped)} ligne(s) ignorée(s) sur "
+                f"{len(rows.skipped) + len(rows.texts)}.",
+                err=True,
+            )
         for line, reason in rows.skipped[:20]:
             click.echo(f"  {path.name}, ligne {line} ignorée : {reason}", err=True)
+        if len(rows.skipped) > 20:
+            click.echo(f"  … et {len(rows.skipped) - 20} autre(s).", err=True)
         return rows
 
     train = read(train_path)
