@@ -1,8 +1,9 @@
 """``pouls evaluate sentiment``: the learned and the lexicon sentiment models on star ratings.
 
-Runs without Django on CSV or JSON Lines files of (text, stars). With ``--test`` the learned model is fitted
-on ``--train`` and both models are scored on ``--test``; without it, ``--cv K`` scores them on
-``--train`` by stratified K-fold cross-validation. See ``docs/models.md`` ("Sentiment").
+Runs without Django on CSV or JSON Lines files of (text, stars). With ``--test`` the learned
+model is fitted on ``--train`` and both models are scored on ``--test``; without it,
+``--holdout F`` scores them on a stratified fraction of ``--train``, else ``--cv K`` by
+stratified K-fold cross-validation. See ``docs/models.md`` ("Sentiment").
 """
 
 from __future__ import annotations

@@ -389,7 +389,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 dtype=np.float32,
             )
         )
-        index = np.flatnonzero(polar)
+        index = np.flatnonzero(polar).tolist()
         counts = self._binary_counts([docs[i] for i in index], [words[i] for i in index], fit=True)
         in_positive = 1.0 + np.asarray(counts[positive].sum(axis=0)).ravel()
         in_negative = 1.0 + np.asarray(counts[~positive].sum(axis=0)).ravel()
