@@ -68,8 +68,9 @@ def sentiment(
 
     Prints JSON with the model learned from the stars (word and character n-grams, word
     vectors, lexicon features; calibrated logistic regression over the stars, plus a
-    negative-vs-positive head on NB-scaled n-grams) beside the out-of-the-box lexicon model. Files are CSV (header line) or JSON Lines (.jsonl, .ndjson), told apart by
-    their extension. Rows without text or with stars outside 1-5 are skipped, counted and
+    negative-vs-positive head on NB-scaled n-grams) beside the out-of-the-box lexicon model.
+    Files are CSV (header line) or JSON Lines (.jsonl, .ndjson), told apart by their
+    extension. Rows without text or with stars outside 1-5 are skipped, counted and
     listed.
 
     Examples: pouls evaluate sentiment --train avis.csv --holdout 0.2;
