@@ -102,7 +102,8 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     binary_head : bool, default=True
         Fit the second, negative-vs-positive head on the polar texts (see the module
         docstring) and use it, averaged with the score model, for the negative / positive
-        split. Left out when the scores hold no text on one of the two poles.
+        split. Left out when the scores hold no text on one of the two poles, or when no
+        n-gram occurs in ``min_df`` polar texts.
     random_state : int, RandomState or None, default=None
 
     Attributes
@@ -390,7 +391,14 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             )
         )
         index = np.flatnonzero(polar).tolist()
-        counts = self._binary_counts([docs[i] for i in index], [words[i] for i in index], fit=True)
+        try:
+            counts = self._binary_counts(
+                [docs[i] for i in index], [words[i] for i in index], fit=True
+            )
+        except ValueError:  # no n-gram in min_df polar texts: nothing for the head to learn
+            logger.info("sentiment binary head left out: no n-gram in %s polar texts", self.min_df)
+            self.binary_word_vectorizer_ = self.binary_char_vectorizer_ = None
+            return
         in_positive = 1.0 + np.asarray(counts[positive].sum(axis=0)).ravel()
         in_negative = 1.0 + np.asarray(counts[~positive].sum(axis=0)).ravel()
         ratio = np.log(in_positive / in_positive.sum()) - np.log(in_negative / in_negative.sum())

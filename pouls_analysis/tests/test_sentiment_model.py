@@ -148,6 +148,15 @@ def test_binary_head_is_left_out_when_one_pole_has_no_text() -> None:
     assert one_pole.predict_label_proba(["Nul."])[0, 2] == 0.0
 
 
+def test_binary_head_is_left_out_when_no_polar_ngram_is_frequent_enough() -> None:
+    texts = ["Génial.", "Nul.", "Moyen.", "Parfait.", "Horrible.", "Moyen."]
+    sparse_poles = SentimentModel(char_ngrams=None, calibration_folds=2, random_state=0)
+    sparse_poles.fit(texts, [5, 1, 3, 5, 1, 3])
+    assert sparse_poles.binary_classifier_ is None
+    assert sparse_poles.binary_word_vectorizer_ is None
+    np.testing.assert_allclose(sparse_poles.predict_label_proba(["Moyen."]).sum(axis=1), 1.0)
+
+
 def test_binary_head_without_char_ngrams_uses_words_only() -> None:
     words_only = SentimentModel(char_ngrams=None, calibration_folds=2, random_state=0)
     words_only.fit(TEXTS, STARS)
