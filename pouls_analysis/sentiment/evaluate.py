@@ -1,19 +1,24 @@
 """Scores of the sentiment models on (text, stars) files: binary and 5-class.
 
-Used by ``pouls evaluate sentiment``. Two protocols, both on star ratings 1-5:
+Used by ``pouls evaluate sentiment``, on CSV or JSON Lines files (``read_star_rows``). Two
+protocols, both on star ratings 1-5:
 
 - **binary**: texts rated 1-2 (negative) or 4-5 (positive) only, 3-star texts left out, as
-  is usual for review corpora; the learned model says positive when P(4-5) >= P(1-2), the
+  is usual for review corpora; the learned model says positive when its label probability
+  P(positive) >= P(negative) (with the binary head, the mean of both heads'
+  P(positive | polar) >= 0.5; see ``SentimentModel``), the
   lexicon model when its score is >= 0 (a score of exactly 0 is counted as "undecided" too);
 - **5-class**: every text; the learned model predicts the most probable star, the lexicon
   model maps its score onto stars with ``rating_of`` (3 + 2 x score).
 
-Accuracy and macro-F1 (``sklearn.metrics``) are given in percent.
+Accuracy and macro-F1 (``sklearn.metrics``) are given in percent; the 5-class macro-F1
+averages over the star values present in the truth.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,50 +42,120 @@ __all__ = [
     "evaluate_split",
     "holdout_split",
     "read_star_csv",
+    "read_star_rows",
     "scores_of",
 ]
 
 
 @dataclass
 class StarRows:
-    """Texts and their stars read from a CSV, with the rows that could not be read."""
+    """Texts and their stars read from a file, with the rows that could not be read."""
 
     texts: list[str] = field(default_factory=list)
     stars: list[int] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
+def read_star_rows(
+    path: Path, *, text_column: str = "text", label_column: str = "stars"
+) -> StarRows:
+    """Read (text, stars) rows from a CSV (header line) or a JSON Lines file (``.jsonl``,
+    ``.ndjson``: one object per line), told apart by the file extension.
+
+    ``text_column`` may name several columns separated by commas ("title,pros,cons"): their
+    non-empty values are joined with ". " (a plain space after a part that already ends with
+    . ! ? or …). A row without text, with stars outside 1-5 or (JSON Lines) that is not a
+    JSON object is skipped and listed with its line number and reason (never silently).
+    """
+    columns = [name.strip() for name in text_column.split(",") if name.strip()]
+    if not columns:
+        raise InvalidInputError(f"no text column named in {text_column!r}.")
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        records, available = _json_lines(path)
+    else:
+        records, available = _csv_rows(path)
+    for name in (*columns, label_column):
+        if name not in available:
+            raise InvalidInputError(
+                f"{path}: no column {name!r}; columns are {', '.join(available) or 'none'}."
+            )
+    rows = StarRows()
+    for line, record in records:
+        if isinstance(record, str):
+            rows.skipped.append((line, record))
+            continue
+        text = _joined([_cell(record.get(name)) for name in columns])
+        raw = _cell(record.get(label_column))
+        if not text:
+            rows.skipped.append((line, f"empty {text_column!r}"))
+            continue
+        try:
+            stars = float(raw)
+        except ValueError:
+            rows.skipped.append((line, f"{label_column!r} is not a number: {raw!r}"))
+            continue
+        if stars not in (1, 2, 3, 4, 5):
+            rows.skipped.append((line, f"{label_column!r} must be a whole 1-5, got {raw!r}"))
+            continue
+        rows.texts.append(text)
+        rows.stars.append(int(stars))
+    return rows
+
+
 def read_star_csv(
     path: Path, *, text_column: str = "text", label_column: str = "stars"
 ) -> StarRows:
-    """Read (text, stars) rows; a row without text or with stars outside 1-5 is skipped and
-    listed with its line number and reason (never silently)."""
-    rows = StarRows()
+    """``read_star_rows`` (kept under its first name: CSV and JSON Lines alike)."""
+    return read_star_rows(path, text_column=text_column, label_column=label_column)
+
+
+_Record = dict[str, Any] | str  # a row, or the reason it could not be read
+
+
+def _csv_rows(path: Path) -> tuple[list[tuple[int, _Record]], list[str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        for name in (text_column, label_column):
-            if name not in columns:
-                raise InvalidInputError(
-                    f"{path}: no column {name!r}; columns are {', '.join(columns) or 'none'}."
-                )
-        for row in reader:
-            line = reader.line_num
-            text, raw = (row.get(text_column) or "").strip(), (row.get(label_column) or "").strip()
-            if not text:
-                rows.skipped.append((line, f"empty {text_column!r}"))
+        available = list(reader.fieldnames or [])
+        records: list[tuple[int, _Record]] = [(reader.line_num, dict(row)) for row in reader]
+    return records, available
+
+
+def _json_lines(path: Path) -> tuple[list[tuple[int, _Record]], list[str]]:
+    records: list[tuple[int, _Record]] = []
+    available: dict[str, None] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             try:
-                stars = float(raw)
-            except ValueError:
-                rows.skipped.append((line, f"{label_column!r} is not a number: {raw!r}"))
+                value = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                records.append((line, f"not valid JSON ({exc.msg})"))
                 continue
-            if stars not in (1, 2, 3, 4, 5):
-                rows.skipped.append((line, f"{label_column!r} must be a whole 1-5, got {raw!r}"))
+            if not isinstance(value, dict):
+                records.append((line, "not a JSON object"))
                 continue
-            rows.texts.append(text)
-            rows.stars.append(int(stars))
-    return rows
+            available.update(dict.fromkeys(value))
+            records.append((line, value))
+    return records, list(available)
+
+
+def _cell(value: Any) -> str:
+    """A CSV or JSON value as stripped text ("" for a missing or null value)."""
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value).strip()
+
+
+def _joined(parts: Sequence[str]) -> str:
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out:
+            out += " " if out[-1] in ".!?…" else ". "
+        out += part
+    return out
 
 
 def holdout_split(
@@ -123,7 +198,13 @@ def scores_of(
             "texts": int(truth.size),
             "accuracy": _pct(accuracy_score(truth, predicted_stars)),
             "macro_f1": _pct(
-                f1_score(truth, predicted_stars, labels=[1, 2, 3, 4, 5], average="macro")
+                f1_score(
+                    truth,
+                    predicted_stars,
+                    labels=sorted(set(truth.tolist())),
+                    average="macro",
+                    zero_division=0,
+                )
             ),
         },
     }
@@ -139,10 +220,9 @@ def _pct(value: float) -> float:
 def _learned_predictions(
     model: SentimentModel, texts: Sequence[str]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    proba = model.predict_proba(texts)
-    classes = model.classes_
-    stars = np.asarray(classes[proba.argmax(axis=1)], dtype=np.int64)
-    positive = proba[:, classes >= 4].sum(axis=1) >= proba[:, classes <= 2].sum(axis=1)
+    proba, labels = model.predict_score_and_label_proba(texts)
+    stars = np.asarray(model.classes_[proba.argmax(axis=1)], dtype=np.int64)
+    positive = labels[:, 2] >= labels[:, 0]
     return stars, positive
 
 

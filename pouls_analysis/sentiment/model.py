@@ -14,6 +14,14 @@ A multinomial logistic regression predicts the score itself (each distinct score
 class) and ``CalibratedClassifierCV`` calibrates its probabilities. Labels (negative /
 neutral / positive) sum the probabilities of their scores (stars 1-2 / 3 / 4-5, NPS 0-6 /
 7-8 / 9-10); the continuous polarity is P(positive) - P(negative).
+
+A second, binary head (``binary_head=True``) decides between negative and positive. It is
+fitted on the polar texts only (neutral scores left out) on NB-scaled n-grams in the manner
+of NBSVM (Wang & Manning 2012): presence (0/1) of word 1-3-grams and character 2-5-grams,
+each multiplied by its log-count ratio between positive and negative texts, then
+L2-normalised, beside the same word-vector and lexicon features. The neutral probability
+stays the score model's; the rest is shared between negative and positive by the mean of
+the two heads' P(positive | polar). See docs/models.md ("Sentiment") for what it changes.
 """
 
 from __future__ import annotations
@@ -27,8 +35,9 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
@@ -90,6 +99,11 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         texts.
     min_df : int, default=2
         Minimum number of texts an n-gram appears in.
+    binary_head : bool, default=True
+        Fit the second, negative-vs-positive head on the polar texts (see the module
+        docstring) and use it, averaged with the score model, for the negative / positive
+        split. Left out when the scores hold no text on one of the two poles, or when no
+        n-gram occurs in ``min_df`` polar texts.
     random_state : int, RandomState or None, default=None
 
     Attributes
@@ -100,6 +114,14 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     preprocessor_, lexicon_ : fitted parts
     word_vectorizer_, char_vectorizer_ : TfidfVectorizer (char is None when disabled)
     classifier_ : CalibratedClassifierCV
+    binary_word_vectorizer_, binary_char_vectorizer_ : CountVectorizer or None
+        Presence of word 1-3-grams and character n-grams for the binary head (None without
+        it; char None when ``char_ngrams`` is None).
+    log_count_ratio_ : ndarray of float32 or None
+        NB weight of each binary-head n-gram: log of its share among positive texts over
+        its share among negative texts (add-one smoothed).
+    binary_classifier_ : LogisticRegression or None
+        The binary head (classes False = negative, True = positive).
     n_features_ : int
 
     Examples
@@ -123,6 +145,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         C: float = 4.0,
         calibration_folds: int = 3,
         min_df: int = 2,
+        binary_head: bool = True,
         random_state: Any = None,
     ) -> None:
         self.scale = scale
@@ -134,6 +157,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.C = C
         self.calibration_folds = calibration_folds
         self.min_df = min_df
+        self.binary_head = binary_head
         self.random_state = random_state
 
     # -------------------------------------------------------------------- fit
@@ -141,7 +165,8 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Learn from texts and their scores.
 
         Steps: validate texts, scores and parameters; decide the scale; preprocess once;
-        fit the vectorizers; fit the calibrated logistic regression.
+        fit the vectorizers; fit the calibrated logistic regression over the scores; fit the
+        binary head on the polar texts.
 
         Parameters
         ----------
@@ -189,7 +214,9 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 dtype=np.float32,
             )
         )
-        features = self._features(docs, fit=True)
+        words = [_word_string(doc) for doc in docs]
+        dense = self._dense_features(docs)
+        features = self._features(docs, words, dense, fit=True)
         self.n_features_ = features.shape[1]
         rng = check_random_state(self.random_state)
         base = LogisticRegression(
@@ -198,6 +225,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.classifier_ = CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_folds)
         self.classifier_.fit(features, scores)
         self.classes_ = self.classifier_.classes_
+        self._fit_binary_head(docs, words, dense, scores, rng)
         logger.info(
             "sentiment model fitted: %s texts, %s features, scale %s",
             len(texts),
@@ -230,6 +258,8 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             )
         if not isinstance(self.min_df, int) or self.min_df < 1:
             raise InvalidInputError(f"min_df must be an int >= 1, got {self.min_df!r}.")
+        if not isinstance(self.binary_head, bool):
+            raise InvalidInputError(f"binary_head must be True or False, got {self.binary_head!r}.")
 
     @staticmethod
     def _check_scores(y: Any) -> npt.NDArray[np.int64]:
@@ -264,8 +294,28 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return scale
 
     # ---------------------------------------------------------------- features
-    def _features(self, docs: Sequence[PreprocessedText], *, fit: bool) -> sparse.csr_matrix:
-        words = [_word_string(doc) for doc in docs]
+    def _dense_features(self, docs: Sequence[PreprocessedText]) -> sparse.csr_matrix | None:
+        """The mean word vector and the lexicon outputs (the blocks both heads share)."""
+        blocks: list[npt.NDArray[np.float32]] = []
+        if self.vectors:
+            blocks.append(mean_vectors(docs))
+        if self.lexicon:
+            lexical = self.lexicon_.features_of_docs(docs)
+            lexical[:, 1:] = np.tanh(lexical[:, 1:] / 4.0)
+            blocks.append(lexical.astype(np.float32))
+        if not blocks:
+            return None
+        return sparse.csr_matrix(np.hstack(blocks))
+
+    def _features(
+        self,
+        docs: Sequence[PreprocessedText],
+        words: Sequence[str],
+        dense: sparse.csr_matrix | None,
+        *,
+        fit: bool,
+    ) -> sparse.csr_matrix:
+        """TF-IDF word and character n-grams, then the dense blocks: the score model's input."""
         blocks: list[Any] = []
         word = self.word_vectorizer_
         blocks.append(word.fit_transform(words) if fit else word.transform(words))
@@ -273,26 +323,112 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             chars = [doc.normalized.lower() for doc in docs]
             char = self.char_vectorizer_
             blocks.append(char.fit_transform(chars) if fit else char.transform(chars))
-        if self.vectors:
-            blocks.append(sparse.csr_matrix(mean_vectors(docs)))
-        if self.lexicon:
-            lexical = self.lexicon_.features_of_docs(docs)
-            lexical[:, 1:] = np.tanh(lexical[:, 1:] / 4.0)
-            blocks.append(sparse.csr_matrix(lexical.astype(np.float32)))
+        if dense is not None:
+            blocks.append(dense)
         features: sparse.csr_matrix = sparse.hstack(blocks, format="csr", dtype=np.float32)
         return features
 
+    def _binary_counts(
+        self, docs: Sequence[PreprocessedText], words: Sequence[str], *, fit: bool
+    ) -> sparse.csr_matrix:
+        """Presence (0/1) of word 1-3-grams and character n-grams: the binary head's n-grams."""
+        assert self.binary_word_vectorizer_ is not None
+        word = self.binary_word_vectorizer_
+        blocks: list[Any] = [word.fit_transform(words) if fit else word.transform(words)]
+        if self.binary_char_vectorizer_ is not None:
+            chars = [doc.normalized.lower() for doc in docs]
+            char = self.binary_char_vectorizer_
+            blocks.append(char.fit_transform(chars) if fit else char.transform(chars))
+        counts: sparse.csr_matrix = sparse.hstack(blocks, format="csr", dtype=np.float32)
+        return counts
+
+    def _binary_features(
+        self, counts: sparse.csr_matrix, dense: sparse.csr_matrix | None
+    ) -> sparse.csr_matrix:
+        """NB-scaled, L2-normalised n-gram presences, then the dense blocks."""
+        assert self.log_count_ratio_ is not None
+        scaled = normalize(sparse.csr_matrix(counts.multiply(self.log_count_ratio_)))
+        blocks: list[Any] = [scaled] if dense is None else [scaled, dense]
+        features: sparse.csr_matrix = sparse.hstack(blocks, format="csr", dtype=np.float32)
+        return features
+
+    def _fit_binary_head(
+        self,
+        docs: Sequence[PreprocessedText],
+        words: Sequence[str],
+        dense: sparse.csr_matrix | None,
+        scores: npt.NDArray[np.int64],
+        rng: np.random.RandomState,
+    ) -> None:
+        """Steps: keep the polar texts; n-gram presences; NB log-count ratios; the LR head."""
+        self.binary_word_vectorizer_: CountVectorizer | None = None
+        self.binary_char_vectorizer_: CountVectorizer | None = None
+        self.log_count_ratio_: npt.NDArray[np.float32] | None = None
+        self.binary_classifier_: LogisticRegression | None = None
+        labels = labels_of_scores(scores.tolist(), self.scale_)
+        polar = np.array([label != "neutral" for label in labels], dtype=bool)
+        positive = np.array([label == "positive" for label in labels], dtype=bool)[polar]
+        if not self.binary_head or positive.all() or not positive.any():
+            return
+        self.binary_word_vectorizer_ = CountVectorizer(
+            token_pattern=r"\S+",
+            lowercase=False,
+            ngram_range=(1, max(3, self.word_ngrams[1])),
+            min_df=self.min_df,
+            binary=True,
+            dtype=np.float32,
+        )
+        self.binary_char_vectorizer_ = (
+            None
+            if self.char_ngrams is None
+            else CountVectorizer(
+                analyzer="char_wb",
+                ngram_range=tuple(self.char_ngrams),
+                min_df=self.min_df,
+                binary=True,
+                max_features=300_000,
+                dtype=np.float32,
+            )
+        )
+        index = np.flatnonzero(polar).tolist()
+        try:
+            counts = self._binary_counts(
+                [docs[i] for i in index], [words[i] for i in index], fit=True
+            )
+        except ValueError:  # no n-gram in min_df polar texts: nothing for the head to learn
+            logger.info("sentiment binary head left out: no n-gram in %s polar texts", self.min_df)
+            self.binary_word_vectorizer_ = self.binary_char_vectorizer_ = None
+            return
+        in_positive = 1.0 + np.asarray(counts[positive].sum(axis=0)).ravel()
+        in_negative = 1.0 + np.asarray(counts[~positive].sum(axis=0)).ravel()
+        ratio = np.log(in_positive / in_positive.sum()) - np.log(in_negative / in_negative.sum())
+        self.log_count_ratio_ = ratio.astype(np.float32)
+        features = self._binary_features(counts, None if dense is None else dense[index])
+        self.binary_classifier_ = LogisticRegression(
+            C=self.C, max_iter=3000, random_state=rng.randint(np.iinfo(np.int32).max)
+        ).fit(features, positive)
+
     def _probabilities(self, X: Sequence[str]) -> npt.NDArray[np.float64]:
         check_is_fitted(self, "classifier_")
-        return self._doc_probabilities(self.preprocessor_.transform(check_texts(X)))
+        return self._doc_probabilities(self.preprocessor_.transform(check_texts(X)))[0]
 
-    def _doc_probabilities(self, docs: Sequence[PreprocessedText]) -> npt.NDArray[np.float64]:
+    def _doc_probabilities(
+        self, docs: Sequence[PreprocessedText]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
+        """Score probabilities, and the binary head's P(positive | polar) (None without it)."""
         if not docs:
-            return np.zeros((0, len(self.classes_)), dtype=np.float64)
+            empty = np.zeros((0, len(self.classes_)), dtype=np.float64)
+            return empty, None if self.binary_classifier_ is None else np.zeros(0)
+        words = [_word_string(doc) for doc in docs]
+        dense = self._dense_features(docs)
         proba: npt.NDArray[np.float64] = self.classifier_.predict_proba(
-            self._features(docs, fit=False)
+            self._features(docs, words, dense, fit=False)
         )
-        return proba
+        if self.binary_classifier_ is None:
+            return proba, None
+        counts = self._binary_counts(docs, words, fit=False)
+        positive = self.binary_classifier_.predict_proba(self._binary_features(counts, dense))
+        return proba, np.asarray(positive[:, 1], dtype=np.float64)
 
     # ----------------------------------------------------------------- predict
     def predict_proba(self, X: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -300,14 +436,39 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self._probabilities(X)
 
     def predict_label_proba(self, X: Sequence[str]) -> npt.NDArray[np.float64]:
-        """Probabilities of negative, neutral, positive (columns in that order)."""
-        return self._group(self._probabilities(X))
+        """Probabilities of negative, neutral, positive (columns in that order).
 
-    def _group(self, proba: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        Neutral is the score model's; with the binary head, negative and positive share the
+        rest in the ratio of the mean of both heads' P(positive | polar).
+        """
+        check_is_fitted(self, "classifier_")
+        docs = self.preprocessor_.transform(check_texts(X))
+        return self._group(*self._doc_probabilities(docs))
+
+    def predict_score_and_label_proba(
+        self, X: Sequence[str]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """``predict_proba`` and ``predict_label_proba`` from one pass over the texts."""
+        check_is_fitted(self, "classifier_")
+        proba, binary = self._doc_probabilities(self.preprocessor_.transform(check_texts(X)))
+        return proba, self._group(proba, binary)
+
+    def _group(
+        self,
+        proba: npt.NDArray[np.float64],
+        binary: npt.NDArray[np.float64] | None = None,
+    ) -> npt.NDArray[np.float64]:
         labels = labels_of_scores(self.classes_.tolist(), self.scale_)
         grouped = np.zeros((proba.shape[0], 3), dtype=np.float64)
         for column, label in enumerate(labels):
             grouped[:, LABELS.index(label)] += proba[:, column]
+        if binary is None:
+            return grouped
+        polar = grouped[:, 0] + grouped[:, 2]
+        own = np.divide(grouped[:, 2], polar, out=np.full_like(polar, 0.5), where=polar > 0)
+        positive = (own + binary) / 2.0
+        grouped[:, 2] = polar * positive
+        grouped[:, 0] = polar * (1.0 - positive)
         return grouped
 
     def predict(self, X: Sequence[str]) -> npt.NDArray[np.str_]:
@@ -333,7 +494,7 @@ class SentimentModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def analyze_docs(self, docs: Sequence[PreprocessedText]) -> list[SentimentResult]:
         """Label, polarity (P(positive) - P(negative)) and lexicon evidence per text."""
         check_is_fitted(self, "classifier_")
-        grouped = self._group(self._doc_probabilities(docs))
+        grouped = self._group(*self._doc_probabilities(docs))
         evidence = self.lexicon_.analyze_docs(docs)
         return [
             SentimentResult(
