@@ -23,6 +23,7 @@ share them: the memory actually used). Prints both systems side by side, the rat
 machine. The two cores may be shared with other work: figures vary between runs.
 
 Usage: python -m benchmarks.analysis [--n 50000] [--repeats 3] [--n-jobs 2]
+       python -m benchmarks.analysis --parts   # CPU of each part of the Pouls pipeline
 
 BERTopic is not a dependency of Pouls. Without it the comparison is skipped (and said so).
 To run it, use a separate virtual environment with the CPU build of torch installed first
@@ -178,6 +179,58 @@ def _bertopic(texts: list[str], repeats: int) -> dict[str, Any]:
     }
 
 
+def _print_parts(texts: list[str]) -> None:
+    """CPU seconds of each part of the pipeline in one process (warm caches), then of a
+    two-process run: this process and its forked copy, against the one-process total."""
+    import resource
+
+    from pouls_analysis.pipeline import AnalysisPipeline
+
+    pipeline = AnalysisPipeline(random_state=0).fit()
+    pipeline.analyze(texts)  # warm the token caches
+    clock = time.process_time
+    started = clock()
+    docs = pipeline.preprocessor_.transform(texts)
+    parts = {"preprocessing (language, lemmas, negation)": clock() - started}
+    french = [doc for doc in docs if doc.is_french]
+    assert pipeline.themes_ is not None and pipeline.behaviours_ is not None
+    started = clock()
+    pipeline.themes_.annotate([doc.original for doc in french])
+    parts["themes (with evidence)"] = clock() - started
+    started = clock()
+    pipeline.lexicon_.analyze_docs(docs)
+    parts["lexicon sentiment"] = clock() - started
+    started = clock()
+    pipeline.behaviours_.detect(french)
+    parts["behaviour cues"] = clock() - started
+    started = clock()
+    pipeline.analyze_docs(docs)
+    parts["everything after preprocessing"] = clock() - started
+    one = parts["preprocessing (language, lemmas, negation)"] + parts.pop(
+        "everything after preprocessing"
+    )
+    parts["assembling the results"] = one - sum(parts.values())
+    print(f"CPU seconds over {len(texts):,} texts, one process (n_jobs=1):")
+    for name, seconds in parts.items():
+        print(f"  {name:45}{seconds:7.2f}  {seconds / one:4.0%}")
+    print(f"  {'total':45}{one:7.2f}")
+    pipeline.set_params(n_jobs=2)
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    forked = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started_wall = time.perf_counter()
+    pipeline.analyze(texts)
+    wall = time.perf_counter() - started_wall
+    after, after_forked = (
+        resource.getrusage(r) for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    this = after.ru_utime + after.ru_stime - mine.ru_utime - mine.ru_stime
+    other = after_forked.ru_utime + after_forked.ru_stime - forked.ru_utime - forked.ru_stime
+    print(
+        f"n_jobs=2: {wall:.2f} s of wall time; CPU {this:.2f} s here + {other:.2f} s in the "
+        f"forked copy = {(this + other) / one:.2f}x the one-process CPU"
+    )
+
+
 # ---------------------------------------------------------------------- memory sampling
 def _tree(root: int) -> list[int]:
     """``root`` and all its descendants, from the parent ids in /proc."""
@@ -299,7 +352,14 @@ def main() -> None:
     parser.add_argument("--bertopic-repeats", type=int, default=1, help="runs of BERTopic")
     parser.add_argument("--n-jobs", type=int, default=2, help="processes of the pipeline")
     parser.add_argument("--worker", choices=("ours", "bertopic"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--parts", action="store_true", help="only the CPU time of each part of the pipeline"
+    )
     args = parser.parse_args()
+    if args.parts:
+        print(describe())
+        _print_parts(_texts(args.n))
+        return
     if args.worker:
         texts = _texts(args.n)
         if args.worker == "ours":
