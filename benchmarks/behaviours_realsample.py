@@ -56,15 +56,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-# ../shared/data of the checkout (a worktree under wt/ finds it one level further up).
-DATA = next(
-    (
-        p / "shared" / "data"
-        for p in Path(__file__).resolve().parents[2:4]
-        if (p / "shared" / "data").exists()
-    ),
-    Path(__file__).resolve().parents[2] / "shared" / "data",
-)
+from benchmarks.behaviours_sample import DATA, texts_under
+
 LABELS = Path(__file__).resolve().parent / "behaviours_realsample.csv"
 FIRST_CHECK = Path(__file__).resolve().parent / "behaviours_handcheck.csv"
 SEED = 20261130
@@ -308,7 +301,6 @@ def speed(definitions: Path | None = None, repeats: int = 9) -> dict[str, Any]:
     machine the load moves between rounds, and a ratio within one round moves less.
     """
     from benchmarks._machine import describe
-    from benchmarks.behaviours_sample import texts_under
     from pouls_analysis.behaviours import ServiceBehaviourDetector
 
     texts = [text for _, _, text in texts_under(DATA)]
