@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from pouls.briefings import sections
 from pouls.briefings.models import Briefing, Commitment, Period
 from pouls.org.models import Perimeter
+from pouls.org.queries import list_subtree_ids
 from pouls.rollups.fill import week_start
 
 SNAPSHOT_VERSION = 1
@@ -66,11 +67,7 @@ def period_end(period: str, start: dt.date) -> dt.date:
 
 
 def make_scope(user: Any, perimeter: Perimeter, period: str, start: dt.date) -> sections.Scope:
-    ids = list(
-        Perimeter.objects.for_user(user)
-        .filter(path__startswith=perimeter.path)
-        .values_list("pk", flat=True)
-    )
+    ids = list_subtree_ids(user, perimeter)
     return sections.Scope(user, perimeter, ids, start, period_end(period, start))
 
 

@@ -27,6 +27,7 @@ from pouls.briefings.models import Briefing, Commitment
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter
 from pouls.rollups.queries import nps_counts, nps_of, theme_shares, weekly_trend
+from pouls.watch.evidence import sentence_around
 from pouls.watch.models import ThemeSignal
 from pouls.web.queries import THEME_WEEKS, reliability_words
 from pouls_analysis import NpsResult, compare_nps
@@ -436,13 +437,10 @@ def behaviours(scope: Scope) -> Section:
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence of ``text`` that holds the evidence span."""
+    """The sentence of ``text`` that holds the evidence span, between French quotes."""
     if not text:
         return ""
-    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
-    right = min(rights) + 1 if rights else len(text)
-    sentence = _excerpt(text[left:right].strip(), 240)
+    sentence = _excerpt(sentence_around(text, start, end), 240)
     # Shown between French quotes, unless the customer's sentence already opens with one.
     return sentence if sentence.startswith(("«", '"', "“")) else f"« {sentence} »"
 
