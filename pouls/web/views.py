@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from pouls.annotations.corrections import TextThemes, do_correct_theme, text_themes
+from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
 from pouls.feedback.queries import scoped_feedback
 from pouls.lib.http import AuthedRequest
@@ -103,6 +104,8 @@ def feedback_detail(request: AuthedRequest, code: str) -> HttpResponse:
     context = {
         "feedback": feedback,
         "breadcrumb": list_breadcrumb(request.user, feedback.perimeter),
+        # Read through the scoping like everything else shown, not by following the relation.
+        "callback": Callback.objects.for_user(request.user).filter(feedback=feedback).first(),
         "themes": text_themes(request.user, [feedback.pk])[feedback.pk],
         "can_correct": _can_correct(request.user, feedback),
     }
