@@ -25,7 +25,7 @@ from pouls.briefings.formula import FormulaError, evaluate_formula
 from pouls.briefings.models import CommissionRule
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
-from pouls.org.models import Perimeter, Person
+from pouls.org.models import Perimeter, Person, path_prefixes
 from pouls.rollups.fill import week_start
 from pouls.rollups.queries import nps_counts, nps_of
 from pouls_analysis import NpsResult, nps_from_counts
@@ -200,9 +200,7 @@ def _nps(
 
 def applicable_rule(person: Person) -> CommissionRule | None:
     """The rule of the nearest perimeter above the seller (trusted: their own pay policy)."""
-    prefixes = [
-        person.perimeter.path[: i + 1] for i, c in enumerate(person.perimeter.path) if c == "."
-    ]
+    prefixes = path_prefixes(person.perimeter.path)
     return (
         CommissionRule.objects.filter(perimeter__path__in=prefixes)
         .order_by("-perimeter__depth")

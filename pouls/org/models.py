@@ -17,6 +17,12 @@ def path_segment(pk: int) -> str:
     return f"{pk:0{PATH_STEP}d}."
 
 
+def path_prefixes(path: str) -> list[str]:
+    """The materialized paths of ``path``'s ancestors and of itself, from the root down
+    ("1.4.9." -> ["1.", "1.4.", "1.4.9."])."""
+    return [path[: i + 1] for i, c in enumerate(path) if c == "."]
+
+
 class Perimeter(models.Model):
     """A node of the organisation tree, stored as a materialized path.
 
@@ -85,7 +91,7 @@ class Perimeter(models.Model):
 
     def ancestors(self) -> models.QuerySet[Perimeter]:
         """Ancestors from the root down, excluding self (unscoped: callers scope them)."""
-        prefixes = [self.path[: i + 1] for i, c in enumerate(self.path) if c == "."][:-1]
+        prefixes = path_prefixes(self.path)[:-1]
         return Perimeter.objects.filter(path__in=prefixes).order_by("depth")
 
 

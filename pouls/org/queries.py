@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pouls.org.models import Perimeter
+from pouls.org.models import Perimeter, path_prefixes
 
 
 def list_perimeters(user: Any) -> list[Perimeter]:
@@ -23,7 +23,7 @@ def list_subtree_ids(user: Any, perimeter: Perimeter) -> list[int]:
 
 def list_breadcrumb(user: Any, perimeter: Perimeter) -> list[Perimeter]:
     """The visible ancestors of ``perimeter`` from the top, then the perimeter itself."""
-    prefixes = [perimeter.path[: i + 1] for i, c in enumerate(perimeter.path) if c == "."]
+    prefixes = path_prefixes(perimeter.path)
     return list(Perimeter.objects.for_user(user).filter(path__in=prefixes).order_by("depth"))
 
 

@@ -18,7 +18,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from pouls.annotations.models import Annotation
-from pouls.org.models import Perimeter
+from pouls.org.models import Perimeter, path_prefixes
 from pouls.watch.detection import WATCHED_KINDS
 from pouls.watch.models import CandidateTheme
 from pouls_analysis.signals.clusters import scan_clusters
@@ -33,7 +33,7 @@ MIN_TEXTS = 30
 
 def _owner(path: str, watched: dict[str, int]) -> int | None:
     """The watched perimeter (store or department) at or above ``path``, nearest first."""
-    prefixes = [path[: i + 1] for i, c in enumerate(path) if c == "."]
+    prefixes = path_prefixes(path)
     return next((watched[p] for p in reversed(prefixes) if p in watched), None)
 
 

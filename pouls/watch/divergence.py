@@ -18,7 +18,7 @@ import numpy as np
 from django.db.models import Sum
 
 from pouls.activity.models import SalesFact
-from pouls.org.models import Perimeter
+from pouls.org.models import Perimeter, path_prefixes
 from pouls.rollups.queries import nps_counts, nps_of
 from pouls_analysis import Difference, compare_nps
 from pouls_analysis.stats.lagged import PeriodChange, period_change
@@ -54,8 +54,7 @@ def sales_up_nps_down(user: Any, week: dt.date) -> list[DivergenceItem]:
     )
     for path, day, total in rows:
         i = (day - start).days // 7
-        prefixes = [path[: k + 1] for k, c in enumerate(path) if c == "."]
-        for prefix in prefixes:
+        for prefix in path_prefixes(path):
             if prefix in by_path:
                 revenue[by_path[prefix]][i] += float(total or 0)
     ids = [p.pk for p in perimeters]
