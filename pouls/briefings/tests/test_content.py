@@ -217,3 +217,15 @@ def test_a_text_with_a_personal_detail_is_never_quoted(team: Team) -> None:
     quoted = json.dumps(snapshot, ensure_ascii=False)
     assert "Dupont" not in quoted and "06 12 34" not in quoted
     assert _sections(snapshot)["verbatims"]["quotes"][0]["kind"] == "praise"
+
+
+def test_a_store_reader_asking_for_the_whole_group_still_gets_only_their_store(
+    team: Team,
+) -> None:
+    # Marseille is under the group: only the scoping keeps it out of bob's briefing.
+    snapshot = build_snapshot(team.p.bob, team.p.group, "weekly", team.start)
+    text = json.dumps(snapshot, ensure_ascii=False)
+    assert MARSEILLE_SECRET not in text
+    assert "checkout_payment" not in text
+    revenue = _sections(snapshot)["chiffres"]["indicators"][0]
+    assert revenue["key"] == "revenue" and revenue["value"] == 7 * 1500
