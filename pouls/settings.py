@@ -181,9 +181,10 @@ STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
 # Whitenoise serves static files straight from the finders, so no collectstatic step is needed
 # for the demo and tests. `pouls serve` (POULS_SERVE=1) collects them first with hashed names,
 # gzip and brotli copies, which whitenoise serves with a one-year cache.
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
 SERVE = env_bool("POULS_SERVE", default=False)
+WHITENOISE_USE_FINDERS = not SERVE
+WHITENOISE_KEEP_ONLY_HASHED_FILES = SERVE
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
