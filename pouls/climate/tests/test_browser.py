@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from pouls.climate.actions import do_print_links
+from pouls.climate.actions import do_write_answer_batch
 from pouls.climate.models import ResultGroup
-from pouls.climate.tests.builders import answer, make_campaign
+from pouls.climate.tests.builders import answer, make_campaign, print_links
 from pouls.testing import PASSWORD, Personas
 from pouls.web.tests.test_browser import browser, live_url
 
@@ -26,7 +26,7 @@ def test_an_employee_answers_on_a_phone_and_the_manager_sees_results_at_the_thre
     campaign = make_campaign(owner=personas.lille, name="Baromètre Lille")
     for level in (1, 2, 4, 5):
         answer(campaign, personas.lille_team, level)
-    link = do_print_links(
+    link = print_links(
         campaign, personas.lille_team, 1, lambda t: live_url + reverse("climate-answer", args=[t])
     )[0]
     results = live_url + reverse(
@@ -68,6 +68,9 @@ def test_an_employee_answers_on_a_phone_and_the_manager_sees_results_at_the_thre
     phone.wait_for_url(live_url + reverse("climate-answer-done"))
     assert "Merci, vos réponses sont enregistrées" in phone.content()
 
+    manager.goto(results)
+    assert manager.locator("#hidden").count() == 1  # pending until the worker's batch
+    do_write_answer_batch(campaign.pk, floor=1)
     manager.goto(results)
     assert manager.locator("#hidden").count() == 0
     assert manager.locator("#group-n").inner_text().startswith("5 répondants")
