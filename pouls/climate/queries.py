@@ -9,9 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from pouls.climate import wording
 from pouls.climate.instruments import campaign_instruments, recoded
 from pouls.climate.models import Campaign, Invitation, PendingAnswer, Response
 from pouls.climate.publication import Published, published_for_user
+from pouls.climate.wording import Words
 from pouls_analysis.climate.instruments import Instrument
 from pouls_analysis.climate.profile import (
     ClimateProfile,
@@ -43,6 +45,10 @@ class DimensionFigure:
     distribution: list[int]
     alpha: AlphaResult | None  # None with a single item
     rwg: float | None
+    # (scale point and its label, respondents) per point; empty with ``distribution``.
+    bins: list[tuple[str, int]] = field(default_factory=list)
+    consistency: Words | None = None  # plain words first, the statistic in ``detail``
+    agreement: Words | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +87,23 @@ def _dimension(instrument: Instrument, rows: list[dict[str, int]], dim: Any) -> 
     if max(counts) >= len(rows) - 1:
         counts = []
     several = x.shape[1] >= 2 and len(rows) >= 2
+    alpha = cronbach_alpha(x) if several else None
+    rwg = rwg_j(x, high - low + 1) if len(rows) >= 2 else None
+    labels = instrument.scale.labels_fr
+    bins = [
+        (f"{v} · {labels[v - low]}" if v - low < len(labels) and labels[v - low] else str(v), c)
+        for v, c in zip(range(low, high + 1), counts, strict=False)
+    ]
     return DimensionFigure(
         dim.id,
         dim.label_fr,
         mean_with_ci(scores),
         counts,
-        cronbach_alpha(x) if several else None,
-        rwg_j(x, high - low + 1) if len(rows) >= 2 else None,
+        alpha,
+        rwg,
+        bins,
+        wording.consistency(alpha) if len(rows) >= 2 else None,
+        wording.agreement(rwg) if len(rows) >= 2 else None,
     )
 
 
