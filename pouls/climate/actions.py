@@ -24,7 +24,7 @@ from pouls.climate.models import (
     Response,
     ResultGroup,
 )
-from pouls.feedback.privacy import pseudonymise
+from pouls.lib.privacy import pseudonymise
 from pouls.lib.scoping import save_for_user
 from pouls.org.models import Perimeter, Person
 

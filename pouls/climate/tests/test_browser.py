@@ -17,11 +17,9 @@ from pouls.climate.actions import do_write_answer_batch
 from pouls.climate.models import ResultGroup
 from pouls.climate.tests.builders import ALL, answer, distributor_of, make_campaign, print_links
 from pouls.testing import PASSWORD, Personas
-from pouls.web.tests.test_browser import browser, live_url
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("POULS_SCREENSHOTS", tempfile.gettempdir()))
-__all__ = ["browser", "live_url"]  # fixtures of the web app's browser test
 
 
 def test_an_employee_answers_on_a_phone_and_the_manager_sees_results_at_the_threshold(
