@@ -212,6 +212,9 @@ POULS_CALLBACK_SLA_HOURS = env_int("POULS_CALLBACK_SLA_HOURS", 48, minimum=1)
 # (Django's cache holds the counters; use a shared cache when several processes serve).
 POULS_SURVEY_POSTS_PER_IP = env_int("POULS_SURVEY_POSTS_PER_IP", 10, minimum=1)
 POULS_SURVEY_POSTS_PER_LINK = env_int("POULS_SURVEY_POSTS_PER_LINK", 300, minimum=1)
+# Climate answers reach the results in shuffled batches of at least this many (and never
+# fewer than the campaign's score threshold): arrival order is hidden within a batch.
+POULS_CLIMATE_BATCH_MIN = env_int("POULS_CLIMATE_BATCH_MIN", 5, minimum=3)
 # « Mon pouls »: a seller's own NPS is shown from this many rated answers (else the team's).
 POULS_MIN_SELLER_ANSWERS = env_int("POULS_MIN_SELLER_ANSWERS", 30, minimum=1)
 
