@@ -300,6 +300,12 @@ _DETERMINER_BEFORE = re.compile(
     r"(?i)\b(?:la|le|les|une|un|en|bleu|vert|couleur|marque|gamme|mod[èe]le|collection|"
     r"coloris|parfum|l['’])\s+$"
 )
+# Words after which a capitalised word names a product, not a person ("la gamme Suzanne",
+# "le jeu Mario Kart", "la marque Lou & Co").
+_PRODUCT_BEFORE = re.compile(
+    r"(?i)\b(?:gamme|marque|mod[èe]le|collection|coloris|ligne|jeu|film|s[ée]rie|produit|"
+    r"enseigne|parfum|r[ée]f[ée]rence|version|taille|teinte|motif)\s+$"
+)
 _ARTICLE_BEFORE = re.compile(
     r"(?i)(?:\b(?:la|le|les|une|un|en|du|des|de|bleu|vert|couleur|ton|teinte|vieux|vieil|"
     r"vieille|sa|son|ma|mon|cette|ce|notre|votre|marque|gamme|mod[èe]le|collection|enseigne|"
@@ -388,7 +394,30 @@ def find_name_cues(text: str) -> list[Found]:
     found.extend(_lowercase_names(text))
     found.extend(_staff_by_place(text))
     found.extend(_initials(text))
-    return _with_initials(text, _outside_non_name_phrases(text, found))
+    found = _outside_non_name_phrases(text, found)
+    found.extend(_coordinated(text, found))
+    return _with_initials(text, found)
+
+
+_AND_BEFORE = re.compile(
+    rf"([{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?)[ \u00a0\u202f]+(?:et|ou)[ \u00a0\u202f]+$"
+)
+_AND_AFTER = re.compile(
+    rf"[ \u00a0\u202f]+(?:et|ou)[ \u00a0\u202f]+([{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?)(?![\w'’])"
+)
+
+
+def _coordinated(text: str, found: list[Found]) -> list[Found]:
+    """ "Oriane et Maxence", "Kevin ou Kilian": a capitalised word joined by "et"/"ou" to a name
+    found is a name too, unless it is a known non-name ("Kevin et Darty")."""
+    more: list[Found] = []
+    for start, end, _ in found:
+        before = _AND_BEFORE.search(text, max(0, start - 40), start)
+        after = _AND_AFTER.match(text, end)
+        for m in (before, after):
+            if m and m.group(1).lower() not in NON_NAMES and not _ROLE_WORDS.match(m.group(1)):
+                more.append((m.start(1), m.end(1), "name"))
+    return more
 
 
 # "J. Martin", "A.-M. Lemoine", "K. Benali": an initial (not "M.", Monsieur) then a surname.
@@ -400,11 +429,17 @@ _INITIAL_BEFORE = re.compile(r"(?<![\w.’'-])(?:[A-LN-Z]\.(?:-?[A-Z]\.)?)[ \u00
 
 
 def _initials(text: str) -> list[Found]:
-    return [
-        (m.start(), m.end(), "name")
-        for m in _INITIAL_NAME.finditer(text)
-        if m.group(1).lower() not in NON_NAMES and not _ROLE_WORDS.match(m.group(1))
-    ]
+    from spacy.lang.fr.stop_words import STOP_WORDS  # a plain set; no model is loaded
+
+    found: list[Found] = []
+    for m in _INITIAL_NAME.finditer(text):
+        word = m.group(1).lower()
+        if word in NON_NAMES or word in STOP_WORDS or _ROLE_WORDS.match(m.group(1)):
+            continue  # "… le point S. Maintenant", "20 °C. Du coup"
+        if re.search(r"[\d°%]\s?$", text[max(0, m.start() - 2) : m.start()]):
+            continue  # a unit or a figure ends a sentence: "3 S. Ensuite"
+        found.append((m.start(), m.end(), "name"))
+    return found
 
 
 def _with_initials(text: str, found: list[Found]) -> list[Found]:
@@ -541,8 +576,8 @@ def _plausible_person(text: str, span: tuple[int, int], *, strong: bool) -> bool
         return False  # "chez AFER": an acronym, not a shouted first name
     if is_first_name(first):
         return strong or first.lower() not in _PLACE_FIRST_NAMES
-    if not strong and first.lower() in SURNAMES and not first.isupper():
-        return True  # "voir Dupuis", "les Ferreira"
+    if first.lower() in SURNAMES and not first.isupper():
+        return True  # "voir Dupuis", "les Ferreira", "le technicien Rodrigues"
     if not strong or (first.isupper() and len(first) > 1):
         return False
     if len(words) >= 2 and all(w[:1].isupper() and not w.isupper() for w in words):
@@ -617,6 +652,8 @@ def _first_names(text: str) -> list[Found]:
                 and not _STREET_BEFORE.search(before)
             ):
                 found.append((m.start(1), m.end(1), "name"))  # "KEVIN A ÉTÉ TRÈS PATIENT"
+            continue
+        if _PRODUCT_BEFORE.search(before):
             continue
         surname_first = _SURNAME_BEFORE.search(before)
         if surname_first and surname_first.group(1).lower() not in NON_NAMES:
@@ -697,7 +734,9 @@ def keep_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
     before = text[max(0, span[0] - 30) : span[0]]
     if _STREET_BEFORE.search(before):
         return None
-    if first in AMBIGUOUS_FIRST_NAMES and _ARTICLE_BEFORE.search(before):
+    if _PRODUCT_BEFORE.search(before) or (
+        first in AMBIGUOUS_FIRST_NAMES and _ARTICLE_BEFORE.search(before)
+    ):
         return None  # "le modèle Pierre de Lune", "la gamme Rose Poudré"
     if len(tokens) == 1:
         if not is_first_name(first) or first in AMBIGUOUS_FIRST_NAMES:
