@@ -110,7 +110,7 @@ _FORWARD = re.compile(
     r"^(?:-{2,}\s*(?:Forwarded message|Message transf[ée]r[ée]|Message transmis|"
     r"Mail transf[ée]r[ée]|Courriel transf[ée]r[ée]|E-mail transf[ée]r[ée]|"
     r"Message r[ée]exp[ée]di[ée])"
-    r"\s*-*|D[ée]but du message r[ée]exp[ée]di[ée]\s*:|Begin forwarded message\s*:)\s*$",
+    r"\s*-*|D[ée]but du message r[ée]exp[ée]dit?[ée]\s*:|Begin forwarded message\s*:)\s*$",
     re.IGNORECASE,
 )
 _HEADER_LINE = re.compile(
@@ -146,11 +146,12 @@ _SIGN_OFF_AFTER_SENTENCE = re.compile(
 # French letter formulas: the sentence that holds one starts the sign-off, wherever it sits.
 _FORMULA = re.compile(
     r"(?i)(?:je vous prie|nous vous prions|veuillez|je vous demande)\s*,?\s*(?:[^.]{0,60}?,\s*)?"
-    r"(?:d['’]agr[ée]er|de recevoir|de croire|d['’]accepter|recevoir)"
+    r"(?:d['’]agr[ée]er|agr[ée]er|de recevoir|de croire|d['’]accepter|recevoir|croire)"
     r"|recevez\s*,?\s*(?:madame|monsieur|messieurs|mes|nos|l['’]expression)"
     r"|je vous adresse(?:[^.]{0,60})? mes (?:sinc[èe]res |meilleures |respectueuses )?salutations"
     r"|(?:avec|en vous adressant) mes (?:sinc[èe]res |respectueuses |meilleures )?salutations"
 )
+_BARE_THANKS = re.compile(r"(?i)merci(?: beaucoup| bien| encore| à vous)?\s*[!.,]*")
 _PS = re.compile(r"(?i)^(?:p\.?\s?s\.?|ps)\s*[:.-]")
 
 
@@ -158,9 +159,11 @@ def clean_body(text: str) -> str:
     """The customer's own words in a message: without quoted replies (from the first quote
     header or ``>`` line on), forwarded-message separators and headers, mail-client lines, and
     the sign-off with the signature after it (one-line, multi-line, letter formulas); a
-    "P.-S." after the signature is kept."""
-    lines = _unquoted(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return "\n".join(_unsigned(lines)).strip()
+    "P.-S." after the signature is kept. A greeting alone gives an empty text."""
+    lines = _unsigned(_unquoted(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
+    if all(_is_greeting(x.strip()) for x in lines if x.strip()):
+        return ""  # "Bonjour," then a signature: nothing the customer said
+    return "\n".join(lines).strip()
 
 
 def _unquoted(lines: list[str]) -> list[str]:
@@ -197,7 +200,9 @@ def _unsigned(lines: list[str]) -> list[str]:
             head = stripped[:start].rstrip()
             if seen_text or head:
                 return [*lines[:i], *([head] if head else []), *_postscript(lines[i + 1 :])]
-        if seen_text and (_SIGN_OFF.match(stripped) or _SIGN_OFF_INLINE.match(stripped)):
+        if (seen_text or i) and (_SIGN_OFF.match(stripped) or _SIGN_OFF_INLINE.match(stripped)):
+            if not seen_text and _BARE_THANKS.fullmatch(stripped):
+                continue  # "Bonjour,\nMerci !": the thanks are the message
             if _SIGN_OFF.match(stripped) and stripped.lower().startswith("merci"):
                 # "Merci !" ends many messages but is also a whole sentence: a sign-off only
                 # when what follows is short (a name, a phone), not more text.
