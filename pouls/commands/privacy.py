@@ -189,6 +189,7 @@ def _mail_scores(
             "empty",
             "empty_quarantined",
             "pii_chars",
+            "pii_to_remove",
             "pii_left_cleaned",
             "pii_left_stored",
         ),

@@ -114,7 +114,7 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 _HEADER_LINE = re.compile(
-    r"^(?:De|From|Date|Envoy[ée]|Sent|Objet|Subject|[ÀA]|To|Cc|Cci|Bcc|R[ée]pondre [àa]|"
+    r"^(?:De|From|Date|Envoy[ée]|Sent|Objet|Sujet|Subject|[ÀA]|Pour|To|Cc|Cci|Bcc|R[ée]pondre [àa]|"
     r"Reply-To|Exp[ée]diteur|Destinataire)\s*:",
     re.IGNORECASE,
 )
