@@ -394,6 +394,8 @@ def find_name_cues(text: str) -> list[Found]:
     found.extend(_lowercase_names(text))
     found.extend(_staff_by_place(text))
     found.extend(_initials(text))
+    if not found:
+        return found
     found = _outside_non_name_phrases(text, found)
     found.extend(_coordinated(text, found))
     return _with_initials(text, found)
@@ -428,13 +430,25 @@ _INITIAL_NAME = re.compile(
 _INITIAL_BEFORE = re.compile(r"(?<![\w.’'-])(?:[A-LN-Z]\.(?:-?[A-Z]\.)?)[ \u00a0\u202f]?$")
 
 
-def _initials(text: str) -> list[Found]:
-    from spacy.lang.fr.stop_words import STOP_WORDS  # a plain set; no model is loaded
+# Words that open a sentence after an abbreviation or a unit ("… 3 S. Maintenant", "20 °C. Du
+# coup"): never surnames after an initial.
+_SENTENCE_WORDS = frozenset(
+    """
+    le la les un une des du de d au aux ce cet cette ces il elle ils elles on nous vous je tu
+    mais et ou donc or ni car puis ensuite enfin alors sinon pourtant cependant toutefois
+    maintenant aussi ainsi encore déjà après avant depuis pendant quand lorsque comme si bref
+    pas plus moins très trop tout tous toute toutes rien personne aucun aucune chaque quel
+    quelle merci bonjour voilà voici oui non ok bien mal sur sous par pour avec sans chez dans
+    en entre vers mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs y a est sont
+    """.split()
+)
 
+
+def _initials(text: str) -> list[Found]:
     found: list[Found] = []
     for m in _INITIAL_NAME.finditer(text):
         word = m.group(1).lower()
-        if word in NON_NAMES or word in STOP_WORDS or _ROLE_WORDS.match(m.group(1)):
+        if word in NON_NAMES or word in _SENTENCE_WORDS or _ROLE_WORDS.match(m.group(1)):
             continue  # "… le point S. Maintenant", "20 °C. Du coup"
         if re.search(r"[\d°%]\s?$", text[max(0, m.start() - 2) : m.start()]):
             continue  # a unit or a figure ends a sentence: "3 S. Ensuite"
@@ -453,13 +467,15 @@ def _with_initials(text: str, found: list[Found]) -> list[Found]:
 
 # "Pierre du rayon outillage", "Camille de l'accueil": a capitalised word followed by the part
 # of the store or the service a person works in is a person, even an ambiguous first name.
-_STAFF_PLACE_AFTER = re.compile(
-    r"[ \u00a0\u202f]+(?:du|de la|de l['’]|des|au|à la|à l['’])[ \u00a0\u202f]*(?i:rayon|accueil|"
+_STAFF_PLACE = (
+    r"(?:du|de la|de l['’]|des|au|à la|à l['’])[ \u00a0\u202f]*(?i:rayon|accueil|"
     r"caisse|caisses|service|sav|atelier|drive|comptoir|standard|[ée]quipe|agence|guichet|"
     r"r[ée]ception|livraison|hotline|d[ée]p[ôo]t|entrep[ôo]t|magasin de|boutique de|"
     r"si[èe]ge|direction|informatique|comptabilit[ée]|logistique|parking|pressing|"
     r"boucherie|boulangerie|poissonnerie|fromagerie|traiteur|quai|bureau)\b"
 )
+_STAFF_PLACE_AFTER = re.compile(r"[ \u00a0\u202f]+" + _STAFF_PLACE)
+_STAFF_PLACE_ANYWHERE = re.compile(_STAFF_PLACE)
 _STAFF_CANDIDATE = re.compile(
     rf"(?<![\w'’-])[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?(?=[ \u00a0\u202f]+(?:du|de|des|au|à)\b)"
 )
@@ -467,6 +483,8 @@ _STAFF_CANDIDATE = re.compile(
 
 def _staff_by_place(text: str) -> list[Found]:
     found: list[Found] = []
+    if not _STAFF_PLACE_ANYWHERE.search(text):
+        return found
     for m in _STAFF_CANDIDATE.finditer(text):
         word = m.group().lower()
         if (
@@ -626,12 +644,13 @@ def is_first_name(word: str) -> bool:
 
 
 _STRONG_PERSON_VERB_AFTER = re.compile(r"[ \u00a0\u202f]*(?:m['’]|nous a |vous a |t['’]a |l['’]a )")
+_STRONG_PERSON_VERB_ANYWHERE = re.compile(r"m['’]|nous a |vous a |t['’]a |l['’]a ")
 _SURNAME_AT = re.compile(rf"(?<![\w'’-])[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?(?![\w'’-])")
 
 
 def _first_names(text: str) -> list[Found]:
     found: list[Found] = []
-    for m in _SURNAME_AT.finditer(text):
+    for m in _SURNAME_AT.finditer(text) if _STRONG_PERSON_VERB_ANYWHERE.search(text) else ():
         word = m.group().lower()
         if (word in SURNAMES or word in _PLACE_FIRST_NAMES) and _STRONG_PERSON_VERB_AFTER.match(
             text, m.end()

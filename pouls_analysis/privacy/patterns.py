@@ -54,13 +54,14 @@ _SPELLED_EMAIL = re.compile(
 )  # fmt: skip
 
 
+_SPELLED_AT = re.compile(r"(?i)\bat\b|arr?obas")
+
+
 def find_emails(text: str) -> list[Found]:
-    found = (
-        [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
-        if "@" in text or "at" in text
-        else []
-    )
-    if "@" in text or re.search(r"(?i)\bat\b|arr?obas", text):
+    found: list[Found] = []
+    if "@" in text or "at]" in text or "at)" in text:
+        found.extend((m.start(), m.end(), "email") for m in _EMAIL.finditer(text))
+    if "@" in text or _SPELLED_AT.search(text):
         found.extend((m.start(), m.end(), "email") for m in _SPELLED_EMAIL.finditer(text))
     return found
 
@@ -89,11 +90,15 @@ _STRONG_ORDER_CUE_BEFORE = re.compile(r"(?i)" + _STRONG_ORDER_CUE + r"$")
 _AFTER_NUMBER = re.compile(r"[ \u00a0\u202f]?(?:€|eur\b|euros?\b|%|[.,]\d|\d|/\d)", re.IGNORECASE)
 
 
+_DIGITS = re.compile(r"\d+")
+_ZERO = re.compile(r"(?i)z[ée]ro")
+
+
 def _phone_end(text: str, m: re.Match[str]) -> int:
     """End of the phone number at the start of the run ``m``, or 0 when it is not one."""
     run = m.group()
     intl = run.lstrip(" \u00a0(").startswith(("+", "00"))
-    groups = [(g.start() + m.start(), g.end() + m.start()) for g in re.finditer(r"\d+", run)]
+    groups = [(g.start() + m.start(), g.end() + m.start()) for g in _DIGITS.finditer(run)]
     if "(0)" in run:  # "+33 (0)6…": the trunk zero is dropped when dialling from abroad
         groups = [g for g in groups if text[g[0] - 1 : g[1] + 1] != "(0)"]
     if "/" in run and not all(e - s == 2 for s, e in groups):
@@ -121,6 +126,8 @@ def _phone_end(text: str, m: re.Match[str]) -> int:
 def find_phones(text: str) -> list[Found]:
     found: list[Found] = []
     for m in _PHONE_RUN.finditer(text):
+        if sum(c.isdigit() for c in m.group()) < 9:
+            continue  # a date, a price, a quantity: too few digits for any phone number
         end = _phone_end(text, m)
         if not end:
             continue
@@ -129,7 +136,7 @@ def find_phones(text: str) -> list[Found]:
         if compact and _ORDER_CUE.search(text, max(0, start - 40), start):
             continue  # "commande n° 0123456789", "client 00458712369"
         found.append((start, end, "phone"))
-    if re.search(r"(?i)z[ée]ro", text):
+    if _ZERO.search(text):
         found.extend(_spelled_phones(text))
     return found
 
@@ -310,6 +317,7 @@ _CARD_CUE = re.compile(
     r"(?i)(?:carte|cb|visa|mastercard|master card|amex|american express|maestro|"
     r"paiement|d[ée]bit[ée]?e?)\b[^.\n]{0,40}$"
 )
+_CARD_GAP = re.compile(r"[ \u00a0\u202f\-]")
 _CARD_LAYOUTS = ((4, 4, 4, 4), (4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 2))
 
 
@@ -333,7 +341,7 @@ def find_cards(text: str) -> list[Found]:
     for m in _CARD.finditer(text):
         number = m.group()
         digits = sum(c.isdigit() for c in number)
-        groups = tuple(len(g) for g in re.split(r"[ \u00a0\u202f\-]", number))
+        groups = tuple(len(g) for g in _CARD_GAP.split(number))
         before = text[max(0, m.start() - 60) : m.start()]
         cued = bool(_CARD_CUE.search(before))
         order = _STRONG_ORDER_CUE_BEFORE if groups in _CARD_LAYOUTS else _ORDER_CUE
