@@ -72,6 +72,9 @@ BLIND_QUOTA = {"insurance": 50, "amazon": 20, "tweets": 30, "restaurants": 70}
 DEV2_QUOTA = {"insurance": 50, "amazon": 100, "tweets": 100, "restaurants": 0}
 # Round 2's blind wave (``draw_blind2``), drawn after the round-2 rules were frozen.
 BLIND2_QUOTA = {"insurance": 20, "amazon": 30, "tweets": 50, "restaurants": 0}
+# Round 3's blind wave (``draw_blind3``), drawn after the rules were reworked by the guide
+# (../shared/BEHAVIOURS.md) and frozen: what the pools have left.
+BLIND3_QUOTA = {"insurance": 20, "amazon": 40, "tweets": 40, "restaurants": 0}
 MIN_CHARS, MAX_CHARS = 40, 1500
 # Someone serving, or a contact with a service, named in the (folded) text.
 SERVICE_CONTACT = re.compile(
@@ -190,6 +193,23 @@ def draw_blind2() -> list[dict[str, str]]:
         left = [(k, t) for k, t in rows if (source, k) not in seen]
         for key, text in rng.sample(left, min(BLIND2_QUOTA[source], len(left))):
             picked.append({"source": source, "key": key, "split": "blind2", "text": text})
+    return picked
+
+
+def draw_blind3() -> list[dict[str, str]]:
+    """Round 3's blind wave (split ``blind3``): ``BLIND3_QUOTA`` texts drawn with SEED + 4 from
+    what the earlier waves left (Amazon 1-2 stars, tweets, insurance 4-5 stars), read and
+    labelled under ../shared/BEHAVIOURS.md after the round-3 rules were frozen and before they
+    ran on it (docs/behaviours.md, section 3c)."""
+    seen = {(r["source"], r["key"]) for r in draw() + draw_blind() + draw_dev2() + draw_blind2()}
+    rest = pool()
+    rest["insurance"] = pool(insurance_stars=(4, 5))["insurance"]
+    picked: list[dict[str, str]] = []
+    rng = random.Random(SEED + 4)
+    for source, rows in rest.items():
+        left = [(k, t) for k, t in rows if (source, k) not in seen]
+        for key, text in rng.sample(left, min(BLIND3_QUOTA[source], len(left))):
+            picked.append({"source": source, "key": key, "split": "blind3", "text": text})
     return picked
 
 
