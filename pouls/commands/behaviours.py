@@ -114,7 +114,7 @@ def _table(report: dict[str, Any]) -> str:
                 f"  {name:<18} {_cell(figures, 'predicted', 'precision')}  "
                 f"{_cell(figures, 'support', 'recall')}"
             )
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _cell(figures: dict[str, Any], total: str, name: str) -> str:
