@@ -216,6 +216,13 @@ def import_feedback(
         f"{summary.quarantined} + doublons {summary.duplicates}"
         + (" (essai à blanc : rien n'a été enregistré)" if dry_run else "")
     )
+    click.echo(
+        f"lignes du fichier {summary.lines} = acceptées {summary.lines_accepted} "
+        f"+ en quarantaine {summary.lines_quarantined} + doublons {summary.lines_duplicates} "
+        f"+ vides {summary.blank_lines}"
+    )
+    for note in summary.notes:
+        click.echo(f"  note — {note}")
     for name, count in sorted(summary.reasons.items(), key=lambda kv: -kv[1]):
         click.echo(f"  quarantaine — {name} : {count} ligne(s)")
     if summary.code:

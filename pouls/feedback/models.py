@@ -148,6 +148,13 @@ class Import(models.Model):
     accepted = models.PositiveIntegerField(default=0)
     quarantined = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
+    # Physical lines after the header (a record may span several; blank ones are no record),
+    # so that a quote swallowing lines cannot hide them: lines = the lines of the accepted,
+    # quarantined and duplicate records + blank_lines.
+    lines = models.PositiveIntegerField(default=0)
+    blank_lines = models.PositiveIntegerField(default=0)
+    # What the import inferred and the user should know (the order of day and month), French.
+    notes = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

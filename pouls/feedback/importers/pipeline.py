@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pouls.feedback import privacy
+from pouls.feedback.importers import values as V
 from pouls.feedback.importers.letters import read_letters
 from pouls.feedback.importers.mail import MailRule, read_mail
-from pouls.feedback.importers.mapping import ColumnMapping, load_mapping, resolve
+from pouls.feedback.importers.mapping import ColumnMapping, Resolved, load_mapping, resolve
 from pouls.feedback.importers.prepare import Candidate, Prepared, make_context, prepare_chunk
 from pouls.feedback.importers.readers import RawRow, Table, open_table
 from pouls.feedback.importers.store import (
@@ -52,12 +53,22 @@ Progress = Callable[[int], None]
 
 @dataclass(slots=True)
 class Summary:
+    """Counts of an import, in records (rows of the file) and in physical lines: a record
+    may span several lines (a quoted line break), and blank lines are no record.
+    ``lines = lines_accepted + lines_quarantined + lines_duplicates + blank_lines``."""
+
     read: int = 0
     accepted: int = 0
     quarantined: int = 0
     duplicates: int = 0
     code: str = ""
     reasons: dict[str, int] = field(default_factory=dict)  # message kind -> rows
+    lines: int = 0
+    lines_accepted: int = 0
+    lines_quarantined: int = 0
+    lines_duplicates: int = 0
+    blank_lines: int = 0
+    notes: list[str] = field(default_factory=list)  # French sentences for the user
 
     def add_reasons(self, reasons: list[dict[str, str]]) -> None:
         for reason in reasons:
@@ -84,11 +95,10 @@ def do_import_feedback(
     the web page can show the progress. ``user`` None means a trusted context (CLI, task).
     """
     column_mapping = load_mapping(mapping, preset=preset)
-    table = open_table(path, header_rows=column_mapping.header_rows)
+    plan = plan_file(path, column_mapping)
     record = mapping if isinstance(mapping, dict) else {}
     return _run(
-        table,
-        column_mapping,
+        plan,
         path,
         root=root,
         user=user,
@@ -123,10 +133,8 @@ def do_import_mail(
 ) -> Summary:
     """Import .eml files, mbox archives or a folder of them, as e-mail feedback."""
     table = read_mail(path, rules, default_perimeter=root.ref)
-    column_mapping = load_mapping(MAIL_MAPPING)
     return _run(
-        table,
-        column_mapping,
+        plan_table(table, load_mapping(MAIL_MAPPING)),
         path,
         root=root,
         user=user,
@@ -161,8 +169,7 @@ def do_import_letters(
     """Import letters transcribed as .txt files (a folder of them, or one file) into ``root``."""
     table = read_letters(path, default_perimeter=root.ref)
     return _run(
-        table,
-        load_mapping(LETTER_MAPPING),
+        plan_table(table, load_mapping(LETTER_MAPPING)),
         path,
         root=root,
         user=user,
@@ -176,8 +183,7 @@ def do_import_letters(
 
 
 def _run(
-    table: Table,
-    column_mapping: ColumnMapping,
+    plan: Plan,
     path: Path,
     *,
     root: Perimeter,
@@ -191,7 +197,7 @@ def _run(
 ) -> Summary:
     """The shared import loop; ``record`` is the mapping as the user gave it (kept for
     re-processing the quarantine)."""
-    context = make_context(resolve(column_mapping, table.header), root, user)
+    context = make_context(plan.resolved, root, user, day_first=plan.day_first)
     widen_sqlite_cache()
     if batch is None and not dry_run:
         batch = Import.objects.create(
@@ -206,10 +212,11 @@ def _run(
     if batch is not None:
         batch.status = Import.Status.RUNNING
         batch.save(update_fields=["status"])
-    summary = Summary(code=str(batch.code) if batch else "")
-    rows = islice(table.rows, column_mapping.skip_rows, None)
+    summary = Summary(code=str(batch.code) if batch else "", notes=list(plan.notes))
+    rows = plan.table.rows
     seen: set[str] = set()
     pending: deque[Future[Prepared]] = deque()
+    spans: deque[dict[int, int]] = deque()  # per pending chunk: row number -> lines
 
     def finish(items: list[Future[Prepared]]) -> None:
         # One transaction, counts included (the web page shows them as progress).
@@ -220,7 +227,7 @@ def _run(
                     # where the duplicate check finds them: keeping only this chunk's keys
                     # keeps memory flat in the file size.
                     seen.clear()
-                _store_chunk(item.result(), batch, seen, summary, dry_run)
+                _store_chunk(item.result(), spans.popleft(), batch, seen, summary, dry_run)
             if batch is not None:
                 _save_counts(batch, summary)
         if progress is not None:
@@ -233,14 +240,21 @@ def _run(
             # while this process stores the earlier ones, in order; a few chunks in flight
             # per worker keep them busy.
             pending.append(prepare(chunk))
+            spans.append({r.number: r.lines for r in chunk})
             if len(pending) >= CHUNKS_PER_COMMIT + 2 * WORKERS:
                 finish([pending.popleft() for _ in range(CHUNKS_PER_COMMIT)])
         while pending:
             finish([pending.popleft() for _ in range(min(CHUNKS_PER_COMMIT, len(pending)))])
+    summary.lines, summary.blank_lines = plan.table.count.lines, plan.table.count.blank
     if batch is not None:
         batch.status = Import.Status.DONE
         batch.finished_at = timezone.now()
-        batch.save(update_fields=["status", "finished_at"])
+        batch.lines, batch.blank_lines, batch.notes = (
+            summary.lines,
+            summary.blank_lines,
+            summary.notes,
+        )
+        batch.save(update_fields=["status", "finished_at", "lines", "blank_lines", "notes"])
     if summary.accepted and not dry_run:
         _request_analysis()
     logger.info(
@@ -272,7 +286,16 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
     summary = Summary(code=str(batch.code))
     if not pending:
         return summary
-    context = make_context(resolve(column_mapping, header), batch.perimeter, user)
+    raws = [q.raw for q in pending]
+    resolved = resolve(column_mapping, header, sample=raws[:SAMPLE_ROWS])
+    day_first, _ = date_order(column_mapping, resolved, lambda: iter(raws))
+    if column_mapping.day_first is None and any(
+        r["message"].startswith("date ambiguë") for q in pending for r in q.reasons
+    ):
+        # The file mixed both orders: the rows left are those only the whole file could
+        # have settled, never to be guessed from the few that remain.
+        day_first = None
+    context = make_context(resolved, batch.perimeter, user, day_first=day_first)
     by_number = {q.row_number: q for q in pending}
     rows = [RawRow(q.row_number, dict(q.raw)) for q in pending]
     seen: set[str] = set()
@@ -328,6 +351,100 @@ def store_answer(feedback: Feedback, *, key: str, contact: str = "") -> Feedback
     return feedback
 
 
+SAMPLE_ROWS = 50  # rows whose values help recognise the columns
+
+
+@dataclass(slots=True)
+class Plan:
+    """A file ready to import: its table (rows from the first data row), the columns
+    matched to fields, the order of day and month to read dates with, and notes for the
+    user (French) about what was inferred."""
+
+    table: Table
+    resolved: Resolved
+    day_first: bool | None
+    notes: list[str]
+
+
+def plan_file(path: Path, column_mapping: ColumnMapping) -> Plan:
+    """Open ``path``, recognise its columns from its header rows and first rows, and infer
+    the order of its dates from every value of the date column (a second reading)."""
+
+    def reopen() -> Table:
+        return open_table(
+            path, header_rows=column_mapping.header_rows, label_rows=column_mapping.label_rows
+        )
+
+    def dates() -> Iterator[dict[str, Any]]:
+        table = reopen()
+        return (r.values for r in islice(table.rows, column_mapping.skip_rows, None))
+
+    return plan_table(reopen(), column_mapping, dates)
+
+
+def plan_table(
+    table: Table,
+    column_mapping: ColumnMapping,
+    dates: Callable[[], Iterator[dict[str, Any]]] | None = None,
+) -> Plan:
+    if column_mapping.skip_rows:
+        # Rows the mapping says to ignore are not data: their lines are not counted.
+        list(islice(table.rows, column_mapping.skip_rows))
+        table.count.lines = table.count.blank = 0
+    rows = table.rows
+    sample = list(islice(rows, SAMPLE_ROWS))
+    resolved = resolve(
+        column_mapping,
+        table.header,
+        labels=table.labels,
+        sample=[r.values for r in sample if not r.error],
+    )
+    table.rows = chain(sample, rows)
+    day_first, notes = date_order(column_mapping, resolved, dates)
+    return Plan(table, resolved, day_first, notes)
+
+
+def date_order(
+    column_mapping: ColumnMapping,
+    resolved: Resolved,
+    values: Callable[[], Iterator[dict[str, Any]]] | None,
+) -> tuple[bool | None, list[str]]:
+    """The order of day and month for the date column, and what the user is told of it."""
+    if column_mapping.day_first is not None:
+        return column_mapping.day_first, []
+    columns = resolved.columns.get("received_at")
+    if not columns or values is None:
+        return True, []
+    column = columns[0]
+    order = V.infer_date_order(row.get(column) for row in values())
+    return order.setting, [date_note(order)] if order != V.DateOrder() else []
+
+
+def date_note(order: V.DateOrder) -> str:
+    """What the import summary says about the order of day and month, in words."""
+    if order.day_first and order.month_first:
+        return (
+            f"La colonne de dates mêle des dates jour/mois ({order.day_first}, comme 25/11) "
+            f"et mois/jour ({order.month_first}, comme 11/25) : les dates qui se lisent "
+            "dans les deux sens sont mises en quarantaine, jamais inversées."
+        )
+    if order.month_first:
+        return (
+            f"Dates lues au format mois/jour : {order.month_first} date(s) comme 11/25 ne se "
+            "lisent que dans cet ordre."
+        )
+    if order.day_first:
+        return (
+            f"Dates lues au format jour/mois : {order.day_first} date(s) comme 25/11 ne se "
+            "lisent que dans cet ordre."
+        )
+    return (
+        f"Dates ambiguës : aucune des {order.ambiguous} dates en chiffres n'a de jour "
+        "au-delà de 12, rien n'indique l'ordre du jour et du mois ; elles sont lues au format "
+        "français jour/mois (05/06/2026 = 5 juin 2026)."
+    )
+
+
 def _request_analysis() -> None:
     # Imported here: the annotations app builds on this one.
     from pouls.annotations.tasks import request_analysis
@@ -355,7 +472,12 @@ def _sha256(path: Path) -> str:
 
 
 def _store_chunk(
-    item: Prepared, batch: Import | None, seen: set[str], summary: Summary, dry_run: bool
+    item: Prepared,
+    spans: dict[int, int],
+    batch: Import | None,
+    seen: set[str],
+    summary: Summary,
+    dry_run: bool,
 ) -> None:
     fresh = _drop_duplicates(item.candidates, seen, summary)
     for reject in item.rejects:
@@ -364,6 +486,11 @@ def _store_chunk(
     summary.read += item.size
     summary.accepted += len(fresh)
     summary.quarantined += len(item.rejects)
+    accepted = sum(spans.get(c.number, 1) for c in fresh)
+    quarantined = sum(spans.get(r.number, 1) for r in item.rejects)
+    summary.lines_accepted += accepted
+    summary.lines_quarantined += quarantined
+    summary.lines_duplicates += sum(spans.values()) - accepted - quarantined
     if dry_run or batch is None:
         return
     _insert(fresh, batch)

@@ -128,9 +128,14 @@ class Context:
     perimeters: Perimeters
     people: People
     secret: str
+    # The order of day and month the date column is read with (inferred from all its
+    # values unless the mapping forces it); None: the column mixes both orders.
+    day_first: bool | None = True
 
 
-def make_context(resolved: Resolved, root: Perimeter, user: Any) -> Context:
+def make_context(
+    resolved: Resolved, root: Perimeter, user: Any, *, day_first: bool | None = True
+) -> Context:
     # user None: a trusted context (CLI, or the worker running an import whose creator's
     # scope was checked when it was queued).
     allowed = (
@@ -138,7 +143,9 @@ def make_context(resolved: Resolved, root: Perimeter, user: Any) -> Context:
     )
     staff = Person.objects.all() if user is None else Person.objects.for_user(user, "change")
     people = staff.filter(perimeter__path__startswith=root.path)
-    return Context(resolved, Perimeters(root, allowed), People(people), settings.SECRET_KEY)
+    return Context(
+        resolved, Perimeters(root, allowed), People(people), settings.SECRET_KEY, day_first
+    )
 
 
 def prepare_chunk(context: Context, chunk: list[RawRow]) -> Prepared:
@@ -232,7 +239,10 @@ def validate_row(row: RawRow, context: Context) -> Candidate | list[dict[str, st
             reasons.append(_reason(name, resolved, value, error))
 
     attempt("perimeter", context.perimeters.match)
-    attempt("received_at", lambda v: V.parse_datetime(v, tz=m.timezone, day_first=m.day_first))
+    attempt(
+        "received_at",
+        lambda v: V.parse_datetime(v, tz=m.timezone, day_first=context.day_first),
+    )
     attempt("nps", lambda v: V.parse_score(v, low=0, high=10, name="note de recommandation"))
     attempt("csat", lambda v: V.parse_score(v, low=1, high=5, name="satisfaction"))
     attempt("ces", lambda v: V.parse_score(v, low=1, high=m.ces_scale, name="effort"))
