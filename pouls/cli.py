@@ -85,7 +85,7 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
             f"({time.perf_counter() - started:.0f} s)."
         )
     _analyse_texts()
-    _refresh_rollups()
+    _after_analysis()
     url = f"http://127.0.0.1:{port}/"
     click.echo(f"\nPouls : {url}")
     click.echo(f"Identifiants de démonstration (mot de passe : {DEMO_PASSWORD}) :")
@@ -122,16 +122,18 @@ def _scan_candidate_themes() -> None:
     click.echo(f"  {found} thèmes candidats ({time.perf_counter() - started:.0f} s).")
 
 
-def _refresh_rollups() -> None:
-    """Bring the dashboards' pre-aggregated figures up to date (quick when nothing changed)."""
-    from pouls.rollups.fill import refresh
+def _after_analysis() -> None:
+    """What follows every analysis pass (callbacks, rollups, weak signals), so the demo's
+    planted scenarios are on the pages at first start; quick when nothing changed."""
+    from pouls.chain import after_analysis
 
     started = time.perf_counter()
-    periods = refresh()
-    if periods:
-        click.echo(
-            f"Agrégats : {periods} périodes calculées ({time.perf_counter() - started:.0f} s)."
-        )
+    done = after_analysis()
+    click.echo(
+        f"Rappels, agrégats et signaux : {done.callbacks_queued} rappels, "
+        f"{done.periods_refreshed} périodes, {done.signals_found} signaux "
+        f"({time.perf_counter() - started:.0f} s)."
+    )
 
 
 def _serve_with_worker(port: int) -> None:

@@ -28,7 +28,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from pouls.annotations.models import Annotation, BehaviourMatch, ThemeMention
-from pouls.annotations.signals import annotated
 from pouls.feedback.models import Feedback
 
 logger = logging.getLogger(__name__)
@@ -226,7 +225,6 @@ def annotate(feedback_ids: Sequence[int]) -> int:
         Annotation.objects.bulk_create(notes, batch_size=500)
         ThemeMention.objects.bulk_create(themes, batch_size=500)
         BehaviourMatch.objects.bulk_create(behaviours, batch_size=500)
-    annotated.send(sender=Annotation, feedback_ids=ids)
     return len(rows)
 
 

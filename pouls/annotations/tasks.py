@@ -9,9 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
-from pouls.annotations.models import Annotation
 from pouls.annotations.services import annotate_pending
-from pouls.annotations.signals import analysis_finished
 
 # Corrections come in bursts (an analyst reviews a page of verbatims): learning waits this
 # long after the first one, and the burst costs one fit.
@@ -20,17 +18,13 @@ LEARNING_DELAY = dt.timedelta(minutes=5)
 
 @task()
 def analyse_pending_feedback() -> int:
-    """Annotate every feedback text not yet analysed by the current version, then tell the
-    listeners (the rollups refresh themselves; an import without texts also ends here)."""
+    """Annotate every feedback text not yet analysed by the current version, then run what
+    follows every pass (an import without texts also ends here)."""
+    from pouls.chain import after_analysis
+
     done = annotate_pending()
-    analysis_finished.send(sender=Annotation)
+    after_analysis()
     return done
-
-
-def request_analysis() -> None:
-    """Queue the analysis of new texts once the current transaction commits (the worker
-    runs it; several requests in a row cost one pass, the others find nothing left)."""
-    transaction.on_commit(lambda: analyse_pending_feedback.enqueue())
 
 
 @task()

@@ -9,7 +9,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pouls.feedback import privacy
 from pouls.feedback.importers.columns import label_text
 from pouls.feedback.importers.mapping import (
     ColumnMapping,
@@ -19,6 +18,7 @@ from pouls.feedback.importers.mapping import (
     resolve,
 )
 from pouls.feedback.importers.readers import open_table
+from pouls.lib import privacy
 
 SAMPLE_ROWS = 3
 

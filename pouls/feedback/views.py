@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pouls.feedback.actions import do_file_field_report
-from pouls.feedback.exports import FEEDBACK_HEADER, feedback_rows, to_csv, to_xlsx
+from pouls.feedback.forms import (
+    MAPPED_FIELDS,
+    ColumnMappingForm,
+    FieldReportForm,
+    ImportUploadForm,
+    ReprocessForm,
+)
 from pouls.feedback.importers.mapping import MappingError, load_mapping, resolve
 from pouls.feedback.importers.pipeline import do_reprocess_quarantine
 from pouls.feedback.importers.preview import preview_upload
@@ -26,24 +32,18 @@ from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import Import
 from pouls.feedback.queries import scoped_feedback
 from pouls.feedback.tasks import import_feedback_file
+from pouls.lib.exports import FEEDBACK_HEADER, feedback_rows, to_csv, to_xlsx
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404, save_for_user
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_subtree_ids
-from pouls.web.forms import (
-    MAPPED_FIELDS,
-    ColumnMappingForm,
-    FieldReportForm,
-    ImportUploadForm,
-    ReprocessForm,
-)
 
 
 @login_required
 @require_GET
 def import_list(request: AuthedRequest) -> HttpResponse:
     imports = Import.objects.for_user(request.user, "analyze").select_related("perimeter")[:200]
-    return render(request, "web/imports.html", {"imports": imports})
+    return render(request, "feedback/imports.html", {"imports": imports})
 
 
 @login_required
@@ -52,8 +52,8 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         batch = _start_import(request, form)
-        return redirect("web-import-mapping", code=batch.code)
-    return render(request, "web/import_upload.html", {"form": form})
+        return redirect("feedback-import-mapping", code=batch.code)
+    return render(request, "feedback/import_upload.html", {"form": form})
 
 
 def _start_import(request: AuthedRequest, form: ImportUploadForm) -> Import:
@@ -114,7 +114,7 @@ def import_detail(request: AuthedRequest, code: str) -> HttpResponse:
             }
         ),
     }
-    return render(request, "web/import_detail.html", context)
+    return render(request, "feedback/import_detail.html", context)
 
 
 @login_required
@@ -137,7 +137,7 @@ def import_reprocess(request: AuthedRequest, code: str) -> HttpResponse:
             )
     else:
         messages.error(request, " ".join(str(e) for e in form.errors.get("mapping", [])))
-    return redirect("web-import-detail", code=batch.code)
+    return redirect("feedback-import-detail", code=batch.code)
 
 
 @login_required
@@ -187,8 +187,8 @@ def field_report_new(request: AuthedRequest) -> HttpResponse:
             department=form.cleaned_data["department"],
         )
         messages.success(request, _("Merci, votre remontée est enregistrée."))
-        return redirect("web-field-report-new")
-    return render(request, "web/field_report.html", {"form": form})
+        return redirect("feedback-field-report-new")
+    return render(request, "feedback/field_report.html", {"form": form})
 
 
 EXPORT_LIMIT = 200_000
@@ -224,13 +224,13 @@ def import_mapping(request: AuthedRequest, code: str) -> HttpResponse:
     """Step 2 of an upload: the file's columns, a sample (pseudonymised), one select per field."""
     batch = get_for_user_or_404(Import, request.user, code, "change")
     if batch.status != Import.Status.PENDING or not batch.upload_name:
-        return redirect("web-import-detail", code=batch.code)
+        return redirect("feedback-import-detail", code=batch.code)
     path = Path(settings.UPLOAD_DIR) / batch.upload_name
     try:
         preview = preview_upload(path, batch.mapping or None, batch.preset or None)
     except (FileRejected, MappingError) as exc:
         _abandon(batch, path, str(exc))
-        return redirect("web-import-detail", code=batch.code)
+        return redirect("feedback-import-detail", code=batch.code)
     form = ColumnMappingForm(
         request.POST or None, header=preview.header, user=request.user, initial=preview.initial
     )
@@ -245,9 +245,9 @@ def import_mapping(request: AuthedRequest, code: str) -> HttpResponse:
             batch.save(update_fields=["mapping"])
             import_feedback_file.enqueue(str(batch.code), str(path))
             messages.info(request, _("Import en file d'attente : cette page se met à jour."))
-            return redirect("web-import-detail", code=batch.code)
+            return redirect("feedback-import-detail", code=batch.code)
     return render(
-        request, "web/import_mapping.html", {"batch": batch, "form": form, "preview": preview}
+        request, "feedback/import_mapping.html", {"batch": batch, "form": form, "preview": preview}
     )
 
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pouls.feedback.exports import safe_cell
 from pouls.feedback.models import Feedback, Import
+from pouls.lib.exports import safe_cell
 from pouls.testing import Personas
 
 # The worker closes its database connections after each task, as in production: such a test
@@ -29,7 +29,7 @@ US_DATES = (
 def _upload(client: Client, personas: Personas, name: str, content: bytes, **extra: str) -> Import:
     """Upload, confirm the guessed column mapping, run the worker; returns the import."""
     response = client.post(
-        reverse("web-import-upload"),
+        reverse("feedback-import-upload"),
         {"perimeter": personas.nord.pk, "file": SimpleUploadedFile(name, content), **extra},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -55,7 +55,7 @@ def test_an_upload_runs_in_the_worker_and_reports_the_identity(
     assert batch.status == Import.Status.DONE
     assert (batch.read, batch.accepted, batch.quarantined, batch.duplicates) == (12, 3, 8, 1)
     assert list(tmp_path.iterdir()) == []  # the raw upload is deleted once imported
-    page = client.get(reverse("web-import-detail", args=[batch.code])).content.decode()
+    page = client.get(reverse("feedback-import-detail", args=[batch.code])).content.decode()
     assert "vouliez-vous dire « Site Lille »" in page
 
 
@@ -67,7 +67,9 @@ def test_a_corrected_mapping_releases_rows_from_quarantine(
     client.force_login(personas.carol)
     batch = _upload(client, personas, "us.csv", US_DATES.encode())
     assert (batch.accepted, batch.quarantined) == (1, 2)  # read day first: 11/20 is no date
-    client.post(reverse("web-import-reprocess", args=[batch.code]), {"mapping": "day_first: false"})
+    client.post(
+        reverse("feedback-import-reprocess", args=[batch.code]), {"mapping": "day_first: false"}
+    )
     batch.refresh_from_db()
     assert (batch.read, batch.accepted, batch.quarantined, batch.duplicates) == (3, 3, 0, 0)
     assert Feedback.objects.count() == 3
@@ -80,9 +82,9 @@ def test_the_quarantine_export_neutralises_formulas(
     settings.UPLOAD_DIR = tmp_path  # type: ignore[attr-defined]
     client.force_login(personas.carol)
     batch = _upload(client, personas, "us.csv", US_DATES.encode())
-    body = client.get(reverse("web-quarantine-export", args=[batch.code])).content.decode()
+    body = client.get(reverse("feedback-quarantine-export", args=[batch.code])).content.decode()
     assert "'=HYPERLINK" in body and ";=HYPERLINK" not in body
-    book = client.get(reverse("web-quarantine-export-xlsx", args=[batch.code])).content
+    book = client.get(reverse("feedback-quarantine-export-xlsx", args=[batch.code])).content
     cells = [
         (cell.value, cell.data_type)
         for row in load_workbook(io.BytesIO(book)).worksheets[0].iter_rows()
@@ -106,14 +108,14 @@ def test_a_broken_file_fails_cleanly_with_a_message(
     client.force_login(personas.carol)
     batch = _upload(client, personas, "photo.csv", b"\x89PNG\x00\x00binary")
     assert batch.status == Import.Status.FAILED and "binaire" in batch.message
-    page = client.get(reverse("web-import-detail", args=[batch.code]))
+    page = client.get(reverse("feedback-import-detail", args=[batch.code]))
     assert page.status_code == 200 and "binaire" in page.content.decode()
 
 
 def test_wrong_uploads_are_refused_by_the_form(client: Client, personas: Personas) -> None:
     client.force_login(personas.carol)
     response = client.post(
-        reverse("web-import-upload"),
+        reverse("feedback-import-upload"),
         {
             "perimeter": personas.marseille.pk,
             "file": SimpleUploadedFile("x.pdf", b"%PDF"),
@@ -129,7 +131,7 @@ def test_wrong_uploads_are_refused_by_the_form(client: Client, personas: Persona
 def test_a_viewer_cannot_upload(client: Client, personas: Personas) -> None:
     client.force_login(personas.bob)
     response = client.post(
-        reverse("web-import-upload"),
+        reverse("feedback-import-upload"),
         {"perimeter": personas.lille.pk, "file": SimpleUploadedFile("a.csv", b"a;b\n1;2\n")},
     )
     assert response.status_code == 200 and "perimeter" in response.context["form"].errors
@@ -158,7 +160,7 @@ def test_the_mapping_screen_shows_columns_and_a_masked_sample(
     settings.UPLOAD_DIR = tmp_path  # type: ignore[attr-defined]
     client.force_login(personas.carol)
     response = client.post(
-        reverse("web-import-upload"),
+        reverse("feedback-import-upload"),
         {
             "perimeter": personas.nord.pk,
             "file": SimpleUploadedFile("m.csv", (DATA / "messy_fr.csv").read_bytes()),

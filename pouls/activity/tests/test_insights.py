@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pouls.activity.models import ActivityFact, SalesFact
+from pouls.activity.results import week_range
 from pouls.annotations.models import Annotation, ThemeMention
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter, Person
 from pouls.testing import Personas, make_feedback, make_person
-from pouls.web.insights_queries import week_range
 from pouls_analysis.stats.drivers import code_theme_drivers, key_drivers
 from pouls_analysis.stats.lagged import lagged_correlations
 
@@ -76,7 +76,7 @@ def test_the_drivers_shown_are_the_library_s(client: Client, personas: Personas)
     rows = _answers(personas.lille, 4)
     _answers(personas.marseille, 3, offset=100)  # outside bob's scope
     client.force_login(personas.bob)
-    response = client.get(reverse("web-insights-drivers", args=[personas.lille.code]))
+    response = client.get(reverse("annotations-drivers", args=[personas.lille.code]))
     assert response.status_code == 200
     page = response.context["page"]
     assert not page.fell_back and page.result.n == 40
@@ -96,7 +96,7 @@ def test_under_twenty_answers_it_falls_back_to_the_parent_and_says_so(
     _answers(personas.lille_team, 1)
     _answers(personas.lille, 2, offset=50)
     client.force_login(personas.bob)
-    response = client.get(reverse("web-insights-drivers", args=[personas.lille_team.code]))
+    response = client.get(reverse("annotations-drivers", args=[personas.lille_team.code]))
     page = response.context["page"]
     assert page.fell_back and page.analysed == personas.lille and page.n_own == 10
     assert page.result.n == 30
@@ -108,12 +108,12 @@ def test_bob_is_not_lifted_above_his_grant(client: Client, personas: Personas) -
     _answers(personas.lille, 1)
     _answers(personas.roubaix, 3, offset=50)  # the region would have enough, bob cannot see it
     client.force_login(personas.bob)
-    response = client.get(reverse("web-insights-drivers", args=[personas.lille.code]))
+    response = client.get(reverse("annotations-drivers", args=[personas.lille.code]))
     page = response.context["page"]
     assert page.result is None and page.analysed == personas.lille
     assert "Pas assez de réponses analysées (10, il en faut 20)" in response.content.decode()
     client.force_login(personas.carol)
-    response = client.get(reverse("web-insights-drivers", args=[personas.lille.code]))
+    response = client.get(reverse("annotations-drivers", args=[personas.lille.code]))
     assert response.context["page"].analysed == personas.nord
     assert response.context["page"].result.n == 40
 
@@ -122,13 +122,13 @@ def test_degenerate_answers_give_a_french_message(client: Client, personas: Pers
     for i in range(25):
         _answer(personas.lille, 9 if i % 2 else 3, [], i)
     client.force_login(personas.bob)
-    url = reverse("web-insights-drivers", args=[personas.lille.code])
+    url = reverse("annotations-drivers", args=[personas.lille.code])
     response = client.get(url)
     assert response.status_code == 200
     assert "Aucun thème n&#x27;est assez souvent cité" in response.content.decode()
     for i in range(25):  # the same score everywhere: nothing to explain
         _answer(personas.lille_team, 8, [("waiting", "negative")] if i % 2 else [], i)
-    response = client.get(reverse("web-insights-drivers", args=[personas.lille_team.code]))
+    response = client.get(reverse("annotations-drivers", args=[personas.lille_team.code]))
     assert response.status_code == 200
     assert "pas assez de variation entre les réponses" in response.content.decode()
 
@@ -172,7 +172,7 @@ def activity(personas: Personas) -> Personas:
 
 def test_the_activity_links_shown_are_the_library_s(client: Client, activity: Personas) -> None:
     client.force_login(activity.bob)
-    response = client.get(reverse("web-insights-activity", args=[activity.lille.code]))
+    response = client.get(reverse("activity-results", args=[activity.lille.code]))
     assert response.status_code == 200
     page = response.context["page"]
     values = page.series.values
@@ -198,7 +198,7 @@ def test_the_activity_links_shown_are_the_library_s(client: Client, activity: Pe
 
 def test_one_seller_and_an_unknown_one(client: Client, activity: Personas) -> None:
     client.force_login(activity.bob)
-    url = reverse("web-insights-activity", args=[activity.lille.code])
+    url = reverse("activity-results", args=[activity.lille.code])
     seller = activity.lille_team.people.get()
     response = client.get(url, {"vendeur": str(seller.code)})
     assert response.context["page"].person == seller
@@ -213,6 +213,6 @@ def test_the_dashboard_links_to_both_pages(client: Client, personas: Personas) -
     make_feedback(perimeter=personas.lille)
     client.force_login(personas.bob)
     body = client.get(reverse("web-perimeter-dashboard", args=[personas.lille.code])).content
-    assert reverse("web-insights-drivers", args=[personas.lille.code]).encode() in body
-    assert reverse("web-insights-activity", args=[personas.lille.code]).encode() in body
+    assert reverse("annotations-drivers", args=[personas.lille.code]).encode() in body
+    assert reverse("activity-results", args=[personas.lille.code]).encode() in body
     assert Feedback.objects.count() == 1

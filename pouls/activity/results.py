@@ -1,8 +1,5 @@
-"""Reads for the insight pages (key drivers, activity → results), always through the scoping.
-
-The rows are turned into plain arrays here and handed to ``pouls_analysis.stats``; the figures on
-the pages are exactly what the library returns.
-"""
+"""Activity → results: weekly leading indicators beside sales and NPS of a perimeter, read
+through the scoping; lagged correlations from ``pouls_analysis.stats.lagged``."""
 
 from __future__ import annotations
 
@@ -15,24 +12,13 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
-from django.utils.translation import gettext as _
 
 from pouls.activity.models import ActivityFact, SalesFact
-from pouls.annotations.models import Annotation, ThemeMention
-from pouls.annotations.services import theme_labels
 from pouls.feedback.models import Feedback
+from pouls.lib.dates import week_start
 from pouls.org.models import Perimeter, Person
 from pouls.org.queries import list_subtree_ids
-from pouls_analysis.exceptions import AnalysisError
 from pouls_analysis.stats.compare import Difference, compare_nps
-from pouls_analysis.stats.drivers import (
-    MAX_SHAPLEY_DRIVERS,
-    MIN_RESPONSES,
-    DriversResult,
-    DriverWeight,
-    code_theme_drivers,
-    key_drivers,
-)
 from pouls_analysis.stats.lagged import (
     LaggedReport,
     PairSummary,
@@ -45,11 +31,6 @@ from pouls_analysis.stats.scores import NpsResult, nps_from_counts
 
 logger = logging.getLogger(__name__)
 
-# A driver needs this many responses mentioning it; one driver per this many responses at most.
-MIN_DRIVER_SUPPORT = 5
-RESPONSES_PER_DRIVER = 10
-N_BOOTSTRAP = 200
-
 LEADING = ("visits", "calls", "quotes", "reports_filed")
 RESULTS = ("revenue", "orders", "nps")
 SELLER_RESULTS = ("revenue", "nps")
@@ -58,102 +39,6 @@ MIN_WEEKLY_NPS_ANSWERS = 5
 MAX_SELLERS = 40
 # The latest quarter against the one before: long enough for a trend, short enough to be recent.
 CHANGE_WEEKS = 13
-
-
-# --- Key drivers -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DriverRow:
-    label: str
-    polarity: str  # "negative", "positive" or "" (presence coding)
-    weight: DriverWeight
-
-
-@dataclass(frozen=True)
-class DriversPage:
-    perimeter: Perimeter
-    analysed: Perimeter  # the perimeter whose responses were used (an ancestor on fall-back)
-    n_own: int
-    result: DriversResult | None
-    rows: list[DriverRow]
-    message: str | None  # why there is no result, in French
-
-    @property
-    def fell_back(self) -> bool:
-        return self.analysed.pk != self.perimeter.pk
-
-
-def _driver_responses(
-    user: Any, perimeter: Perimeter, since: dt.datetime | None
-) -> tuple[list[int], list[list[tuple[str, str]]]]:
-    """Scores and (theme, polarity) mentions of the analysed survey answers in the subtree."""
-    annotated = Annotation.objects.for_user(user).filter(
-        perimeter_id__in=list_subtree_ids(user, perimeter), feedback__nps__isnull=False
-    )
-    if since is not None:
-        annotated = annotated.filter(day__gte=since.date())
-    rows = list(annotated.order_by("feedback_id").values_list("feedback_id", "feedback__nps"))
-    by_feedback: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    mentions = ThemeMention.objects.for_user(user).filter(
-        feedback_id__in=annotated.values("feedback_id")
-    )
-    for feedback_id, theme, polarity in mentions.values_list("feedback_id", "theme", "polarity"):
-        by_feedback[feedback_id].append((theme, polarity))
-    # The filter on feedback__nps guarantees a score on every row.
-    return [int(score or 0) for _, score in rows], [by_feedback[fid] for fid, _ in rows]
-
-
-def _visible_parent(user: Any, perimeter: Perimeter) -> Perimeter | None:
-    if perimeter.parent_id is None:
-        return None
-    return Perimeter.objects.for_user(user).filter(pk=perimeter.parent_id).first()
-
-
-def get_drivers(user: Any, perimeter: Perimeter, since: dt.datetime | None) -> DriversPage:
-    """Key drivers of the 0-10 score; under 20 answers, climb to the nearest visible ancestor
-    that has enough (the product's rule: no driver analysis under 20 respondents)."""
-    scores, mentions = _driver_responses(user, perimeter, since)
-    n_own, analysed = len(scores), perimeter
-    while len(scores) < MIN_RESPONSES:
-        parent = _visible_parent(user, analysed)
-        if parent is None:
-            break
-        analysed = parent
-        scores, mentions = _driver_responses(user, analysed, since)
-    page = DriversPage(perimeter, analysed, n_own, None, [], None)
-    if len(scores) < MIN_RESPONSES:
-        message = _(
-            "Pas assez de réponses analysées (%(n)s, il en faut %(min)s) ici ni dans un "
-            "périmètre parent accessible."
-        ) % {"n": len(scores), "min": MIN_RESPONSES}
-        return _replace_message(page, message)
-    max_drivers = min(MAX_SHAPLEY_DRIVERS, len(scores) // RESPONSES_PER_DRIVER)
-    X, names = code_theme_drivers(mentions, min_support=MIN_DRIVER_SUPPORT, max_drivers=max_drivers)
-    if not names:
-        return _replace_message(page, _("Aucun thème n'est assez souvent cité pour être pesé."))
-    try:
-        result = key_drivers(X, scores, names=names, n_bootstrap=N_BOOTSTRAP, random_state=0)
-    except AnalysisError as exc:
-        logger.info("key drivers refused for perimeter %s: %s", analysed.code, exc)
-        return _replace_message(
-            page,
-            _("Analyse impossible sur ces réponses : %(why)s")
-            % {"why": _("pas assez de variation entre les réponses (thèmes ou notes identiques).")},
-        )
-    labels = theme_labels()
-    rows = []
-    for weight in result.weights:
-        theme, _sep, polarity = weight.name.partition(":")
-        rows.append(DriverRow(labels.get(theme, theme), polarity, weight))
-    return DriversPage(perimeter, analysed, n_own, result, rows, None)
-
-
-def _replace_message(page: DriversPage, message: str) -> DriversPage:
-    return DriversPage(page.perimeter, page.analysed, page.n_own, None, [], message)
-
-
-# --- Activity → results ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -199,7 +84,7 @@ class ActivityPage:
 
 def week_range(today: dt.date, weeks: int = ACTIVITY_WEEKS) -> list[dt.date]:
     """The Mondays of the last ``weeks`` complete weeks (the current week is left out)."""
-    this_monday = today - dt.timedelta(days=today.weekday())
+    this_monday = week_start(today)
     return [this_monday - dt.timedelta(weeks=weeks - i) for i in range(weeks)]
 
 

@@ -1,4 +1,4 @@
-"""Insight pages of a perimeter: key drivers of the recommendation, activity → results."""
+"""Activity → results of a perimeter (or of one seller in it)."""
 
 from __future__ import annotations
 
@@ -11,29 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from pouls.activity.results import chart_payload, get_activity
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404
 from pouls.org.models import Perimeter, Person
 from pouls.org.queries import list_breadcrumb, list_subtree_ids
-from pouls.web.forms import PeriodForm
-from pouls.web.insights_queries import chart_payload, get_activity, get_drivers
 
 
 class SellerForm(forms.Form):
     vendeur = forms.UUIDField(label=gettext_lazy("Vendeur"), required=False)
-
-
-@login_required
-@require_GET
-def drivers(request: AuthedRequest, code: str) -> HttpResponse:
-    perimeter = get_for_user_or_404(Perimeter, request.user, code)
-    form = PeriodForm(request.GET or {"periode": "365"})
-    context = {
-        "page": get_drivers(request.user, perimeter, form.since()),
-        "form": form,
-        "breadcrumb": list_breadcrumb(request.user, perimeter),
-    }
-    return render(request, "web/insights_drivers.html", context)
 
 
 def _seller(request: AuthedRequest, perimeter: Perimeter, form: SellerForm) -> Person | None:
@@ -66,4 +52,4 @@ def activity(request: AuthedRequest, code: str) -> HttpResponse:
         "chart": chart_payload(page.series),
         "breadcrumb": list_breadcrumb(request.user, perimeter),
     }
-    return render(request, "web/insights_activity.html", context)
+    return render(request, "activity/results.html", context)

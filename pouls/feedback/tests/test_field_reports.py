@@ -10,7 +10,7 @@ from pouls.testing import Personas, make_grant, make_perimeter, make_user
 def test_a_seller_files_a_report_for_his_store(client: Client, personas: Personas) -> None:
     client.force_login(personas.bob)
     response = client.post(
-        reverse("web-field-report-new"),
+        reverse("feedback-field-report-new"),
         {
             "perimeter": personas.lille.pk,
             "category": "expectation",
@@ -35,7 +35,7 @@ def test_a_dysfunction_reaches_the_department_that_owns_it(
     make_grant(dora, logistics, "viewer")
     client.force_login(personas.bob)
     client.post(
-        reverse("web-field-report-new"),
+        reverse("feedback-field-report-new"),
         {
             "perimeter": personas.lille.pk,
             "category": "dysfunction",
@@ -54,7 +54,7 @@ def test_a_report_for_a_perimeter_outside_scope_is_refused(
 ) -> None:
     client.force_login(personas.bob)
     response = client.post(
-        reverse("web-field-report-new"),
+        reverse("feedback-field-report-new"),
         {
             "perimeter": personas.marseille.pk,
             "category": "idea",
@@ -67,5 +67,5 @@ def test_a_report_for_a_perimeter_outside_scope_is_refused(
 
 def test_the_form_is_usable_on_a_phone(client: Client, personas: Personas) -> None:
     client.force_login(personas.bob)
-    body = client.get(reverse("web-field-report-new")).content.decode()
+    body = client.get(reverse("feedback-field-report-new")).content.decode()
     assert 'name="viewport"' in body and "<label" in body and "Site Marseille" not in body

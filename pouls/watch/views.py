@@ -1,15 +1,18 @@
-"""Weak-signal pages: one signal (trend, spread, evidence) and a perimeter's signals with
-Yoon's emergence maps of its complaint themes."""
+"""Watch pages: « Quoi de neuf ? » (the reader's daily feed, digest subscription), one weak
+signal (trend, spread, evidence) and a perimeter's signals with Yoon's emergence maps."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from pouls.annotations.services import theme_labels
 from pouls.lib.http import AuthedRequest
@@ -22,7 +25,8 @@ from pouls.watch.evidence import (
     list_candidates,
     list_perimeter_signals,
 )
-from pouls.watch.models import ThemeSignal
+from pouls.watch.models import DigestSubscription, ThemeSignal
+from pouls.watch.queries import whats_new
 
 LISTED_WEEKS = 26
 CANDIDATE_WEEKS = 4
@@ -38,7 +42,7 @@ def signal_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "chart": page.chart(),
         "breadcrumb": list_breadcrumb(request.user, signal.perimeter),
     }
-    return render(request, "web/signal_detail.html", context)
+    return render(request, "watch/signal_detail.html", context)
 
 
 @login_required
@@ -62,4 +66,29 @@ def perimeter_signals(request: AuthedRequest, code: str) -> HttpResponse:
         "chart": emergence.chart(),
         "breadcrumb": list_breadcrumb(request.user, perimeter),
     }
-    return render(request, "web/perimeter_signals.html", context)
+    return render(request, "watch/perimeter_signals.html", context)
+
+
+@login_required
+@require_GET
+def feed(request: AuthedRequest) -> HttpResponse:
+    subscription = DigestSubscription.objects.filter(user=request.user).first()
+    context = {
+        "feed": whats_new(request.user),
+        "subscribed": bool(subscription and subscription.daily),
+    }
+    return render(request, "watch/feed.html", context)
+
+
+@login_required
+@require_POST
+def digest_subscription(request: AuthedRequest) -> HttpResponseRedirect:
+    daily = request.POST.get("daily") == "1"
+    DigestSubscription.objects.update_or_create(user=request.user, defaults={"daily": daily})
+    messages.success(
+        request,
+        _("Vous recevrez « Quoi de neuf ? » chaque matin.")
+        if daily
+        else _("Vous ne recevrez plus « Quoi de neuf ? » par e-mail."),
+    )
+    return HttpResponseRedirect(reverse("watch-feed"))
