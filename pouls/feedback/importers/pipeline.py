@@ -272,14 +272,19 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
     """Validate the unresolved rows of ``batch`` again with a corrected mapping; rows that
     pass are stored (or counted as duplicates) and leave the quarantine. The import's
     counts move accordingly, so its identity still holds. The correction is applied on top
-    of the mapping the import used (columns and defaults merged key by key)."""
+    of the mapping the import used (columns and defaults merged key by key), unless it is
+    complete (``guess: false``, as the web form gives it)."""
     used = batch.mapping or {}
-    mapping = {
-        **used,
-        **mapping,
-        "columns": {**used.get("columns", {}), **mapping.get("columns", {})},
-        "defaults": {**used.get("defaults", {}), **mapping.get("defaults", {})},
-    }
+    if mapping.get("guess") is False:
+        # A complete mapping (the web form's): a field it leaves out is unmapped.
+        mapping = {**used, **mapping}
+    else:
+        mapping = {
+            **used,
+            **mapping,
+            "columns": {**used.get("columns", {}), **mapping.get("columns", {})},
+            "defaults": {**used.get("defaults", {}), **mapping.get("defaults", {})},
+        }
     column_mapping = load_mapping(mapping, preset=batch.preset or None)
     pending = list(batch.quarantine.filter(resolved_at__isnull=True).order_by("row_number"))
     header = list(dict.fromkeys(k for q in pending for k in q.raw))
