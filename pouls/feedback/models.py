@@ -190,6 +190,9 @@ class QuarantinedRow(models.Model):
     # [{"field": ..., "value": ..., "message": ..., "accepted": ...}, ...]
     reasons = models.JSONField(default=list)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Keyed hash of the row as received: the same row imported again into the same
+    # perimeter counts as a duplicate instead of filling the quarantine twice.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     objects = ScopedQuerySet["QuarantinedRow"].as_manager()
 
@@ -200,6 +203,8 @@ class QuarantinedRow(models.Model):
         indexes = [
             # The quarantine screen lists the unresolved rows of one import.
             models.Index(fields=["batch", "resolved_at"], name="feedback_quarantine_open"),
+            # An import looks up the fingerprints of its rejects in its perimeter.
+            models.Index(fields=["perimeter", "fingerprint"], name="feedback_quarantine_print"),
         ]
         constraints = [
             models.UniqueConstraint(

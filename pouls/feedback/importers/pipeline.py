@@ -25,7 +25,13 @@ from pouls.feedback.importers import values as V
 from pouls.feedback.importers.letters import read_letters
 from pouls.feedback.importers.mail import MailRule, read_mail
 from pouls.feedback.importers.mapping import ColumnMapping, Resolved, load_mapping, resolve
-from pouls.feedback.importers.prepare import Candidate, Prepared, make_context, prepare_chunk
+from pouls.feedback.importers.prepare import (
+    Candidate,
+    Prepared,
+    Reject,
+    make_context,
+    prepare_chunk,
+)
 from pouls.feedback.importers.readers import RawRow, Table, open_table
 from pouls.feedback.importers.store import (
     existing_keys,
@@ -227,7 +233,7 @@ def _run(
                     # where the duplicate check finds them: keeping only this chunk's keys
                     # keeps memory flat in the file size.
                     seen.clear()
-                _store_chunk(item.result(), spans.popleft(), batch, seen, summary, dry_run)
+                _store_chunk(item.result(), spans.popleft(), batch, seen, summary, dry_run, root)
             if batch is not None:
                 _save_counts(batch, summary)
         if progress is not None:
@@ -482,16 +488,19 @@ def _store_chunk(
     seen: set[str],
     summary: Summary,
     dry_run: bool,
+    root: Perimeter,
 ) -> None:
     fresh = _drop_duplicates(item.candidates, seen, summary)
-    for reject in item.rejects:
+    rejects = _drop_quarantined(item.rejects, seen, root)
+    summary.duplicates += len(item.rejects) - len(rejects)
+    for reject in rejects:
         summary.add_reasons(reject.reasons)
     # Counted when stored, so the saved counts always add up (read = the three buckets).
     summary.read += item.size
     summary.accepted += len(fresh)
-    summary.quarantined += len(item.rejects)
+    summary.quarantined += len(rejects)
     accepted = sum(spans.get(c.number, 1) for c in fresh)
-    quarantined = sum(spans.get(r.number, 1) for r in item.rejects)
+    quarantined = sum(spans.get(r.number, 1) for r in rejects)
     summary.lines_accepted += accepted
     summary.lines_quarantined += quarantined
     summary.lines_duplicates += sum(spans.values()) - accepted - quarantined
@@ -506,11 +515,31 @@ def _store_chunk(
                 row_number=r.number,
                 raw=r.raw,
                 reasons=r.reasons,
+                fingerprint=r.fingerprint,
             )
-            for r in item.rejects
+            for r in rejects
         ],
         batch_size=500,
     )
+
+
+def _drop_quarantined(rejects: list[Reject], seen: set[str], root: Perimeter) -> list[Reject]:
+    """The rejects not already quarantined by an import into the same perimeter (nor
+    earlier in this file): a re-import does not fill the quarantine twice."""
+    prints = [r.fingerprint for r in rejects if r.fingerprint]
+    known = set(
+        QuarantinedRow.objects.filter(perimeter=root, fingerprint__in=prints).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    fresh = []
+    for reject in rejects:
+        marker = f"q|{reject.fingerprint}"
+        if reject.fingerprint and (marker in seen or reject.fingerprint in known):
+            continue
+        seen.add(marker)
+        fresh.append(reject)
+    return fresh
 
 
 def _insert(fresh: list[Candidate], batch: Import) -> None:

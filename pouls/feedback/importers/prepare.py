@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import json
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -48,6 +50,7 @@ class Reject:
     number: int
     raw: dict[str, Any]  # the row as received, personal data masked
     reasons: list[dict[str, str]]  # masked too
+    fingerprint: str = ""  # keyed hash of the row as received (re-imports find it)
 
 
 @dataclass(slots=True)
@@ -188,12 +191,18 @@ def _mask_rejects(
         for reason in copies:
             for key in ("value", "message"):
                 to_mask.append((reason, key, reason[key]))
-        rejects.append(Reject(row.number, raw, copies))
+        rejects.append(Reject(row.number, raw, copies, _fingerprint(row, context.secret)))
     for (target, key, _), masked in zip(
         to_mask, privacy.pseudonymise([t for *_, t in to_mask]), strict=True
     ):
         target[key] = masked
     return rejects
+
+
+def _fingerprint(row: RawRow, secret: str) -> str:
+    # Keyed: the raw row holds personal data, its hash must not be checkable by guessing.
+    body = json.dumps(row.values, sort_keys=True, default=str, ensure_ascii=False)
+    return hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
 def _cell(row: RawRow, resolved: Resolved, name: str) -> Any:
