@@ -261,3 +261,18 @@ def test_the_mapping_screen_shows_columns_and_a_masked_sample(
     assert refused.status_code == 200
     assert "aucune colonne de périmètre" in " ".join(refused.context["form"].non_field_errors())
     assert Import.objects.get().status == Import.Status.PENDING
+
+
+def test_control_characters_leave_exported_cells(client: Client, personas: Personas) -> None:
+    from pouls.testing import make_feedback
+
+    make_feedback(perimeter=personas.lille, text="Saut\x0cde page\x00 et \x1bescape\tet tab")
+    client.force_login(personas.carol)
+    for fmt in ("xlsx", "csv"):
+        response = client.get(reverse(f"feedback-export-{fmt}", args=[personas.nord.code]))
+        assert response.status_code == 200
+        if fmt == "xlsx":
+            rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+            assert "Sautde page et escape\tet tab" in rows[1]
+        else:
+            assert "Sautde page et escape\tet tab" in response.content.decode()
