@@ -178,6 +178,14 @@ def import_() -> None:
     default=None,
     help="YAML file mapping columns to fields (overrides the preset).",
 )
+@click.option(
+    "--survey",
+    default=None,
+    help=(
+        "Name of the survey the file was exported from: response ids are de-duplicated within "
+        "the tool and the survey (default: the perimeter imported into)."
+    ),
+)
 @click.option("--dry-run", is_flag=True, help="Check and count everything, store nothing.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when rows were quarantined.")
 def import_feedback(
@@ -185,6 +193,7 @@ def import_feedback(
     into: str | None,
     preset: str | None,
     mapping: Path | None,
+    survey: str | None,
     dry_run: bool,
     strict: bool,
 ) -> None:
@@ -208,6 +217,7 @@ def import_feedback(
                 root=root,
                 preset=preset,
                 mapping=mapping,
+                survey=survey,
                 dry_run=dry_run,
                 progress=progress,
             )

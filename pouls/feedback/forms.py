@@ -22,6 +22,15 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(label=_("Fichier (CSV, XLSX ou JSON Lines)"))
     preset = forms.ChoiceField(label=_("Outil d'origine"), required=False)
+    survey = forms.CharField(
+        label=_("Questionnaire d'origine (facultatif)"),
+        help_text=_(
+            "Les identifiants de réponse sont dédoublonnés par outil et questionnaire ; "
+            "sans nom, par périmètre importé."
+        ),
+        max_length=80,
+        required=False,
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -61,6 +61,10 @@ class Feedback(models.Model):
     category = models.CharField(
         _("catégorie"), max_length=16, choices=Category.choices, blank=True, default=""
     )
+    # Where the row comes from: the file's system and survey (« qualtrics:Enquête magasins »,
+    # by default the system and the perimeter imported into), « mail », or "" for answers to
+    # Pouls' own surveys. Duplicates are detected on (source_kind, source, source_id).
+    source = models.CharField(_("source d'origine"), max_length=120, blank=True, default="")
     source_id = models.CharField(
         _("identifiant d'origine"), max_length=200, blank=True, help_text=_("Pour le dédoublonnage")
     )
@@ -97,10 +101,12 @@ class Feedback(models.Model):
                 condition=Q(ces_scale__isnull=True) | Q(ces_scale__in=[5, 7]),
                 name="feedback_feedback_ces_scale_valid",
             ),
+            # Response ids are unique within their source only: two stores' exports both
+            # number their answers 1, 2, 3…
             models.UniqueConstraint(
-                fields=["source_kind", "source_id"],
+                fields=["source_kind", "source", "source_id"],
                 condition=~Q(source_id=""),
-                name="feedback_feedback_unique_source_id",
+                name="feedback_feedback_unique_source_key",
             ),
         ]
 
@@ -139,6 +145,7 @@ class Import(models.Model):
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
     preset = models.CharField(max_length=32, blank=True)
+    source = models.CharField(max_length=120, blank=True)  # given to every row it stores
     mapping = models.JSONField(default=dict, blank=True)
     # The uploaded file waiting in UPLOAD_DIR for its mapping to be confirmed; emptied (and
     # the file deleted) once imported: raw uploads hold personal data.

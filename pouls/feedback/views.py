@@ -25,7 +25,7 @@ from pouls.feedback.forms import (
     ImportUploadForm,
 )
 from pouls.feedback.importers.mapping import MappingError, load_mapping, resolve
-from pouls.feedback.importers.pipeline import do_reprocess_quarantine
+from pouls.feedback.importers.pipeline import do_reprocess_quarantine, file_source
 from pouls.feedback.importers.preview import Preview, preview_upload
 from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import Import
@@ -69,6 +69,9 @@ def _start_import(request: AuthedRequest, form: ImportUploadForm) -> Import:
         file_sha256=digest,
         upload_name=name,
         preset=form.cleaned_data["preset"] or "",
+        source=file_source(
+            form.cleaned_data["preset"], form.cleaned_data["survey"], form.cleaned_data["perimeter"]
+        ),
     )
     save_for_user(batch, request.user)
     return batch

@@ -27,8 +27,10 @@ from pouls.feedback.importers.mail import MailRule, read_mail
 from pouls.feedback.importers.mapping import ColumnMapping, Resolved, load_mapping, resolve
 from pouls.feedback.importers.prepare import (
     Candidate,
+    Context,
     Prepared,
     Reject,
+    fingerprint,
     make_context,
     prepare_chunk,
 )
@@ -91,8 +93,13 @@ def do_import_feedback(
     dry_run: bool = False,
     progress: Progress | None = None,
     batch: Import | None = None,
+    survey: str | None = None,
 ) -> Summary:
     """Import a file of feedback into ``root`` and below.
+
+    Rows are de-duplicated within their source: the tool (``preset``) and the ``survey``
+    (by default the perimeter imported into, so that two stores' exports numbered 1, 2, 3…
+    never collide); name the survey to share a source between imports.
 
     Steps: load the mapping and open the file (whole-file problems raise ``FileRejected`` or
     ``MappingError``); match it to the header; then per chunk of rows: validate each row,
@@ -103,9 +110,14 @@ def do_import_feedback(
     column_mapping = load_mapping(mapping, preset=preset)
     plan = plan_file(path, column_mapping)
     record = mapping if isinstance(mapping, dict) else {}
+    if batch is not None and batch.source:
+        source = batch.source
+    else:
+        source = file_source(preset, survey, root)
     return _run(
         plan,
         path,
+        source=source,
         root=root,
         user=user,
         preset=preset,
@@ -149,6 +161,7 @@ def do_import_mail(
         dry_run=dry_run,
         progress=progress,
         batch=None,
+        source=MAIL_SOURCE,
         kind=Import.Kind.MAIL,
     )
 
@@ -184,8 +197,17 @@ def do_import_letters(
         dry_run=dry_run,
         progress=progress,
         batch=None,
+        source=MAIL_SOURCE,
         kind=Import.Kind.MAIL,
     )
+
+
+MAIL_SOURCE = "mail"
+
+
+def file_source(preset: str | None, survey: str | None, root: Perimeter) -> str:
+    """The source of a file's rows: its tool and its survey (else the perimeter)."""
+    return f"{preset or 'fichier'}:{(survey or '').strip() or root.ref}"[:120]
 
 
 def _run(
@@ -199,11 +221,12 @@ def _run(
     dry_run: bool,
     progress: Progress | None,
     batch: Import | None,
+    source: str,
     kind: str = Import.Kind.FEEDBACK,
 ) -> Summary:
     """The shared import loop; ``record`` is the mapping as the user gave it (kept for
-    re-processing the quarantine)."""
-    context = make_context(plan.resolved, root, user, day_first=plan.day_first)
+    re-processing the quarantine); ``source`` the source every row gets."""
+    context = make_context(plan.resolved, root, user, day_first=plan.day_first, source=source)
     widen_sqlite_cache()
     if batch is None and not dry_run:
         batch = Import.objects.create(
@@ -212,12 +235,13 @@ def _run(
             file_name=path.name[:255],
             file_sha256=_sha256(path) if path.is_file() else "",
             preset=preset or "",
+            source=source,
             mapping=record,
             kind=kind,
         )
     if batch is not None:
-        batch.status = Import.Status.RUNNING
-        batch.save(update_fields=["status"])
+        batch.status, batch.source = Import.Status.RUNNING, source
+        batch.save(update_fields=["status", "source"])
     summary = Summary(code=str(batch.code) if batch else "", notes=list(plan.notes))
     rows = plan.table.rows
     seen: set[str] = set()
@@ -233,7 +257,7 @@ def _run(
                     # where the duplicate check finds them: keeping only this chunk's keys
                     # keeps memory flat in the file size.
                     seen.clear()
-                _store_chunk(item.result(), spans.popleft(), batch, seen, summary, dry_run, root)
+                _store_chunk(item.result(), spans.popleft(), batch, seen, summary, dry_run, context)
             if batch is not None:
                 _save_counts(batch, summary)
         if progress is not None:
@@ -306,7 +330,9 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
         # The file mixed both orders: the rows left are those only the whole file could
         # have settled, never to be guessed from the few that remain.
         day_first = None
-    context = make_context(resolved, batch.perimeter, user, day_first=day_first)
+    context = make_context(
+        resolved, batch.perimeter, user, day_first=day_first, source=batch.source
+    )
     by_number = {q.row_number: q for q in pending}
     rows = [RawRow(q.row_number, dict(q.raw)) for q in pending]
     seen: set[str] = set()
@@ -315,10 +341,11 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
             prepared = prepare_chunk(context, chunk)
             for reject in prepared.rejects:
                 summary.add_reasons(reject.reasons)
-            fresh = _drop_duplicates(prepared.candidates, seen, summary)
+            fresh, collisions = _drop_duplicates(prepared.candidates, seen, summary, context)
             summary.accepted += len(fresh)
             _insert(fresh, batch)
-            passed = [by_number[c.number].pk for c in prepared.candidates]
+            kept = {c.number for c in collisions}  # still colliding: stays in quarantine
+            passed = [by_number[c.number].pk for c in prepared.candidates if c.number not in kept]
             QuarantinedRow.objects.filter(pk__in=passed).update(resolved_at=timezone.now())
         batch.quarantined -= summary.accepted + summary.duplicates
         batch.accepted += summary.accepted
@@ -340,7 +367,7 @@ def store_answer(feedback: Feedback, *, key: str, contact: str = "") -> Feedback
     feedback.text = privacy.pseudonymise([feedback.text])[0] if feedback.text else ""
     try:
         with transaction.atomic():
-            if existing_keys([(feedback.source_kind, feedback.source_id)]):
+            if existing_keys([(feedback.source_kind, feedback.source, feedback.source_id)]):
                 return None
             feedback.save()
             if contact and feedback.callback_consent:
@@ -488,11 +515,11 @@ def _store_chunk(
     seen: set[str],
     summary: Summary,
     dry_run: bool,
-    root: Perimeter,
+    context: Context,
 ) -> None:
-    fresh = _drop_duplicates(item.candidates, seen, summary)
-    rejects = _drop_quarantined(item.rejects, seen, root)
-    summary.duplicates += len(item.rejects) - len(rejects)
+    fresh, collisions = _drop_duplicates(item.candidates, seen, summary, context)
+    rejects = _drop_quarantined(item.rejects + collisions, seen, context.perimeters.root)
+    summary.duplicates += len(item.rejects) + len(collisions) - len(rejects)
     for reject in rejects:
         summary.add_reasons(reject.reasons)
     # Counted when stored, so the saved counts always add up (read = the three buckets).
@@ -550,16 +577,53 @@ def _insert(fresh: list[Candidate], batch: Import) -> None:
 
 
 def _drop_duplicates(
-    candidates: list[Candidate], seen: set[str], summary: Summary
-) -> list[Candidate]:
-    existing = existing_keys((c.values["source_kind"], c.key) for c in candidates)
-    fresh = []
+    candidates: list[Candidate], seen: set[str], summary: Summary, context: Context
+) -> tuple[list[Candidate], list[Reject]]:
+    """The candidates not yet stored, and those whose response id the source already used
+    in a perimeter the importer may not write: these are quarantined with a reason that
+    says nothing of where (a duplicate count there would be an oracle on other perimeters)."""
+    existing = existing_keys((c.values["source_kind"], context.source, c.key) for c in candidates)
+    fresh: list[Candidate] = []
+    collisions: list[Reject] = []
     for c in candidates:
         kind = c.values["source_kind"]
         marker = f"{kind}|{c.key}"
-        if marker in seen or (kind, c.key) in existing:
+        where = existing.get((kind, context.source, c.key))
+        if where is not None and context.writable is not None and where not in context.writable:
+            collisions.append(_collision(c, context))
+            continue
+        if marker in seen or where is not None:
             summary.duplicates += 1
             continue
         seen.add(marker)
         fresh.append(c)
-    return fresh
+    return fresh, collisions
+
+
+def _collision(candidate: Candidate, context: Context) -> Reject:
+    values = candidate.values
+    raw = {
+        "source_id": candidate.key,
+        "received_at": values["received_at"].isoformat(),
+        "perimeter": next(
+            (p.ref for p in context.perimeters.by_key.values() if p.pk == values["perimeter_id"]),
+            "",
+        ),
+        **{name: values[name] for name in ("nps", "csat", "ces") if values[name] is not None},
+        "text": values["text"],  # pseudonymised already
+    }
+    reason = {
+        "field": "source_id",
+        "column": "",
+        "value": candidate.key[:200],
+        "message": (
+            f"identifiant « {candidate.key[:80]} » déjà utilisé par la source "
+            f"« {context.source} » pour une réponse que cet import ne peut pas modifier"
+        ),
+        "accepted": (
+            "un identifiant propre à cette source ; si ces réponses viennent d'un autre "
+            "questionnaire, indiquez-le (le questionnaire fait partie de la source)"
+        ),
+    }
+    body = f"collision|{values['source_kind']}|{context.source}|{candidate.key}"
+    return Reject(candidate.number, raw, [reason], fingerprint(body, context.secret))

@@ -134,10 +134,20 @@ class Context:
     # The order of day and month the date column is read with (inferred from all its
     # values unless the mapping forces it); None: the column mixes both orders.
     day_first: bool | None = True
+    # The source every row gets (system and survey); duplicates are found within it.
+    source: str = ""
+    # Perimeters the importer may write (None: a trusted context, all of them). A response
+    # id of the source already stored outside them is no duplicate the importer may know of.
+    writable: frozenset[int] | None = None
 
 
 def make_context(
-    resolved: Resolved, root: Perimeter, user: Any, *, day_first: bool | None = True
+    resolved: Resolved,
+    root: Perimeter,
+    user: Any,
+    *,
+    day_first: bool | None = True,
+    source: str = "",
 ) -> Context:
     # user None: a trusted context (CLI, or the worker running an import whose creator's
     # scope was checked when it was queued).
@@ -146,8 +156,15 @@ def make_context(
     )
     staff = Person.objects.all() if user is None else Person.objects.for_user(user, "change")
     people = staff.filter(perimeter__path__startswith=root.path)
+    writable = None if user is None else frozenset(allowed.values_list("pk", flat=True))
     return Context(
-        resolved, Perimeters(root, allowed), People(people), settings.SECRET_KEY, day_first
+        resolved,
+        Perimeters(root, allowed),
+        People(people),
+        settings.SECRET_KEY,
+        day_first,
+        source,
+        writable,
     )
 
 
@@ -200,8 +217,12 @@ def _mask_rejects(
 
 
 def _fingerprint(row: RawRow, secret: str) -> str:
-    # Keyed: the raw row holds personal data, its hash must not be checkable by guessing.
     body = json.dumps(row.values, sort_keys=True, default=str, ensure_ascii=False)
+    return fingerprint(body, secret)
+
+
+def fingerprint(body: str, secret: str) -> str:
+    # Keyed: a raw row holds personal data, its hash must not be checkable by guessing.
     return hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
@@ -321,6 +342,7 @@ def _candidate(row: RawRow, context: Context, parsed: dict[str, Any], text: str)
         "language": str(_cell(row, resolved, "language") or "fr")[:8] or "fr",
         "callback_consent": consent,
         "category": "",
+        "source": context.source,
         "source_id": key,
         "batch_id": None,
     }

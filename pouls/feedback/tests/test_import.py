@@ -160,11 +160,13 @@ def test_the_duplicate_check_reads_the_source_id_index() -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the plan checked is SQLite's")
     with CaptureQueriesContext(connection) as queries:
-        assert existing_keys([("survey", "R1"), ("survey", "R2")]) == set()
+        assert (
+            existing_keys([("survey", "qualtrics:X", "R1"), ("survey", "qualtrics:X", "R2")]) == {}
+        )
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
         plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "feedback_feedback_unique_source_id" in plan
+    assert "feedback_feedback_unique_source_key" in plan
 
 
 PRESET_EXPORTS = {
