@@ -270,7 +270,7 @@ def _csv_rows(
             except csv.Error as exc:
                 physical = lines.take()
                 count.lines += len(physical)
-                yield from _line_by_line(number, physical, f"ligne illisible ({exc})")
+                yield from _line_by_line(number, physical, _csv_error(exc))
                 number += len(physical)
                 continue
             physical = lines.take()
@@ -293,6 +293,12 @@ def _csv_rows(
             yield row if span == 1 else RawRow(row.number, row.values, row.error, span)
     finally:
         handle.close()
+
+
+def _csv_error(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"cellule de plus de {MAX_CELL_CHARS} caractères"
+    return f"ligne illisible ({exc})"
 
 
 def _line_by_line(start: int, physical: list[str], reason: str) -> Iterator[RawRow]:
@@ -329,6 +335,11 @@ def _clean(value: Any) -> Any:
 
 def _row(number: int, header: list[str], cells: list[Any]) -> RawRow:
     cells = [_clean(c) for c in cells]
+    if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in cells):
+        values = {
+            n: c[:1000] if isinstance(c, str) else c for n, c in zip(header, cells, strict=False)
+        }
+        return RawRow(number, values, f"cellule de plus de {MAX_CELL_CHARS} caractères")
     values = {name: cells[i] if i < len(cells) else None for i, name in enumerate(header)}
     error = ""
     if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header) :]):
