@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from pouls.feedback.importers.mapping import PRESETS
@@ -165,8 +166,10 @@ class ColumnMappingForm(forms.Form):
     def chosen(self) -> dict[str, Any]:
         """Field -> column(s) as currently chosen (posted, else proposed), for the preview."""
         if self.is_bound:
+            # A bound form's data is the request's QueryDict (typed as a plain Mapping).
+            data = cast(QueryDict, self.data)
             return {
-                name: self.data.getlist(name) if name == "text" else self.data.get(name, "")
+                name: data.getlist(name) if name == "text" else data.get(name, "")
                 for name in (*MAPPED_FIELDS, "text")
             }
         return {name: self.initial.get(name) for name in (*MAPPED_FIELDS, "text")}
