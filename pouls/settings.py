@@ -21,9 +21,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "PYTEST_VERSION" in os.environ
 
 DEBUG = env_bool("POULS_DEBUG", default=False)
-# Set by `pouls demo`: a local demonstration with a generated key kept in the data directory.
-DEMO = env_bool("POULS_DEMO", default=False)
 DATA_DIR = Path(env_str("POULS_DATA_DIR", "pouls-data")).expanduser().resolve()
+# `pouls demo` leaves this file in its data directory: any command run later on that
+# directory (`pouls manage …`, `pouls import …`) is the demo's, with its generated key.
+DEMO_MARKER = "demo"
+# Set by `pouls demo`: a local demonstration with a generated key kept in the data directory.
+DEMO = env_bool("POULS_DEMO", default=False) or (DATA_DIR / DEMO_MARKER).is_file()
 # Models learned from the organisation's own corrections (`pouls manage learn_models`). Tests
 # never read a developer's learned models: their folder is a per-run one nobody writes to
 # (tests that learn point MODEL_DIR at their own temporary folder).
