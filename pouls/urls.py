@@ -8,6 +8,7 @@ from pouls.ops.health import health
 
 urlpatterns = [
     path("health/", health, name="ops-health"),
+    path("api/v1/", include("pouls.api.urls")),
     path(
         "connexion/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
