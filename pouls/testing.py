@@ -1,8 +1,9 @@
 """Personas and make_* builders for tests: fixed defaults, keyword-only overrides, no randomness.
 
 The tree is Groupe > Région Nord > {Site Lille > Équipe Lille Vente, Site Roubaix} and
-Groupe > Région Sud > Site Marseille. alice is admin on Groupe, bob viewer on Site Lille, carol
-analyst on Région Nord, charlie has no grant.
+Groupe > Région Sud > Site Marseille. alice is admin on Groupe, bob viewer on Site Lille, dave
+manager of Site Lille (runs its rituals), carol analyst on Région Nord, charlie has no grant.
+``make_seller`` adds sam, a seller of Équipe Lille Vente whose login is linked to his record.
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ class Personas:
     bob: User
     carol: User
     charlie: User
+    dave: User
 
 
 def make_personas() -> Personas:
@@ -149,9 +151,20 @@ def make_personas() -> Personas:
     make_grant(alice, group, "admin")
     make_grant(bob, lille, "viewer")
     make_grant(carol, nord, "analyst")
+    dave = make_user("dave")
+    make_grant(dave, lille, "manager")
     return Personas(
-        group, nord, lille, lille_team, roubaix, sud, marseille, alice, bob, carol, charlie
+        group, nord, lille, lille_team, roubaix, sud, marseille, alice, bob, carol, charlie, dave
     )
+
+
+def make_seller(p: Personas, username: str = "sam") -> tuple[User, Person]:
+    """A seller of Équipe Lille Vente with a login linked to the record and a viewer grant on
+    the team (what « Mon pouls » needs)."""
+    user = make_user(username)
+    make_grant(user, p.lille_team, "viewer")
+    person = make_person(perimeter=p.lille_team, first_name="Samir", last_name="Vendeur", user=user)
+    return user, person
 
 
 def refresh_rollups() -> None:

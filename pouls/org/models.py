@@ -135,10 +135,12 @@ class Person(models.Model):
 
 
 class Grant(models.Model):
-    """``user`` may act with ``role`` on ``perimeter`` and all its descendants."""
+    """``user`` may act with ``role`` on ``perimeter`` and all its descendants (what each role
+    may do: ``pouls.lib.scoping``)."""
 
     class Role(models.TextChoices):
         VIEWER = "viewer", _("Lecture")
+        MANAGER = "manager", _("Manager (rituels d'équipe)")
         ANALYST = "analyst", _("Analyste")
         ADMIN = "admin", _("Administration")
 
@@ -158,7 +160,7 @@ class Grant(models.Model):
                 fields=["user", "perimeter"], name="org_grant_one_per_perimeter"
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=["viewer", "analyst", "admin"]),
+                condition=models.Q(role__in=["viewer", "manager", "analyst", "admin"]),
                 name="org_grant_role_valid",
             ),
         ]

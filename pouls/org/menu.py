@@ -1,0 +1,38 @@
+"""What the navigation offers a person: only the entries their roles allow (a context
+processor, so that every page's menu agrees with the scoping)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from pouls.lib.scoping import may_act_somewhere
+from pouls.org.models import Person
+
+SELLER_KINDS = (Person.Kind.SELLER, Person.Kind.ADVISOR)
+
+
+def is_seller(user: Any) -> bool:
+    """Whether ``user`` is linked to an active seller or advisor record (« Mon pouls »)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Person.objects.filter(user=user, kind__in=SELLER_KINDS, is_active=True).exists()
+
+
+def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"access": {}}
+    sees = may_act_somewhere(user, "view")
+    return {
+        "access": {
+            "feed": sees,
+            "my_pulse": is_seller(user),
+            "field_report": sees,
+            "imports": may_act_somewhere(user, "analyze"),
+            "surveys": sees,
+            "climate": sees,
+            "people": may_act_somewhere(user, "admin"),
+        }
+    }
