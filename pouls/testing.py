@@ -18,7 +18,7 @@ from django.utils import timezone
 from pouls.activity.models import ActivityFact, SalesFact
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
-from pouls.org.models import Grant, Perimeter, Person
+from pouls.org.models import Account, Grant, Perimeter, Person
 from pouls.surveys.models import Survey
 
 PASSWORD = "pouls-test-mdp"
@@ -153,6 +153,8 @@ def make_personas() -> Personas:
     make_grant(carol, nord, "analyst")
     dave = make_user("dave")
     make_grant(dave, lille, "manager")
+    for user, home in ((alice, group), (bob, lille), (carol, nord), (dave, lille)):
+        Account.objects.create(user=user, perimeter=home)
     return Personas(
         group, nord, lille, lille_team, roubaix, sud, marseille, alice, bob, carol, charlie, dave
     )
@@ -163,6 +165,7 @@ def make_seller(p: Personas, username: str = "sam") -> tuple[User, Person]:
     the team (what « Mon pouls » needs)."""
     user = make_user(username)
     make_grant(user, p.lille_team, "viewer")
+    Account.objects.create(user=user, perimeter=p.lille_team)
     person = make_person(perimeter=p.lille_team, first_name="Samir", last_name="Vendeur", user=user)
     return user, person
 

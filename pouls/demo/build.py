@@ -27,7 +27,7 @@ from pouls.demo.climate import build_climate_demo
 from pouls.feedback.importers.store import CONTACT_RETENTION
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.lib.privacy import pseudonymise
-from pouls.org.models import Grant, Perimeter, Person
+from pouls.org.models import Account, Grant, Perimeter, Person
 
 logger = logging.getLogger(__name__)
 
@@ -226,6 +226,8 @@ def _build_users(stores: list[_Store]) -> None:
     Grant.objects.create(user=bob, perimeter=lille, role="manager")
     Grant.objects.create(user=carol, perimeter=nord, role="analyst")
     Person.objects.filter(perimeter=lille, kind="manager").update(user=bob)
+    for user, home in ((alice, group), (bob, lille), (carol, nord)):
+        Account.objects.create(user=user, perimeter=home)
 
 
 SELLER_LOGIN = "vendeur"
@@ -274,6 +276,7 @@ def _link_seller(stores: list[_Store]) -> Person:
     person.user = user
     person.save(update_fields=["user"])
     Grant.objects.create(user=user, perimeter=store.sales_team, role="viewer")
+    Account.objects.create(user=user, perimeter=store.sales_team)
     group = Perimeter.objects.get(ref=GROUP_REF)
     CommissionRule.objects.create(
         perimeter=group,

@@ -35,9 +35,9 @@ def _wipe() -> None:
 
     for model in (Campaign, Feedback, SalesFact, ActivityFact, Person):
         model.objects.all().delete()
+    User.objects.all().delete()  # with their accounts, which protect their perimeter
     for perimeter in Perimeter.objects.order_by("-depth"):
         perimeter.delete()
-    User.objects.all().delete()
 
 
 def _texts(store: str, since: dt.date, until: dt.date) -> list[str]:
