@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from pouls.feedback.models import CallbackContact, Feedback
-from pouls.lib.audit import do_audit
 from pouls.lib import privacy
+from pouls.lib.audit import do_audit
 from pouls.org.models import Perimeter, Person
 
 

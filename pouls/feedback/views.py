@@ -32,8 +32,8 @@ from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import Import
 from pouls.feedback.queries import scoped_feedback
 from pouls.feedback.tasks import import_feedback_file
-from pouls.lib.exports import FEEDBACK_HEADER, feedback_rows, to_csv, to_xlsx
 from pouls.lib.audit import do_audit
+from pouls.lib.exports import FEEDBACK_HEADER, feedback_rows, to_csv, to_xlsx
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404, save_for_user
 from pouls.org.models import Perimeter
@@ -259,7 +259,9 @@ def import_mapping(request: AuthedRequest, code: str) -> HttpResponse:
             batch.mapping = mapping
             batch.save(update_fields=["mapping"])
             import_feedback_file.enqueue(str(batch.code), str(path))
-            do_audit(request.user, "import.run", perimeter=batch.perimeter_id, target=str(batch.code))
+            do_audit(
+                request.user, "import.run", perimeter=batch.perimeter_id, target=str(batch.code)
+            )
             messages.info(request, _("Import en file d'attente : cette page se met à jour."))
             return redirect("feedback-import-detail", code=batch.code)
     return render(

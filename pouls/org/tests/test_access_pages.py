@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
@@ -65,7 +64,7 @@ def test_an_invitee_sets_a_password_and_sees_exactly_her_store(
     assert "n’est plus valable" in again
 
 
-def test_the_invitation_link_expires(client: Client, personas: Personas, settings: object) -> None:
+def test_the_invitation_link_expires(client: Client, personas: Personas, settings: Any) -> None:
     client.force_login(personas.alice)
     _invite(client, personas)
     link = _link_in(mail.outbox[0].body)

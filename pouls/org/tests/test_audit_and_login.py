@@ -5,6 +5,7 @@ that end when idle)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -24,9 +25,7 @@ def _empty_cache() -> None:
     cache.clear()
 
 
-def test_an_export_leaves_a_trace_without_customer_data(
-    client: Client, personas: Personas
-) -> None:
+def test_an_export_leaves_a_trace_without_customer_data(client: Client, personas: Personas) -> None:
     make_feedback(perimeter=personas.lille, text="Mme Dupont, 06 12 34 56 78, très déçue.")
     client.force_login(personas.carol)
     assert client.get(reverse("feedback-export-csv", args=[personas.lille.code])).status_code == 200
@@ -71,7 +70,7 @@ def test_the_trail_exports_to_csv_and_that_is_traced_too(
     assert AuditEvent.objects.filter(action="export.downloaded", detail__kind="audit").exists()
 
 
-def test_events_past_the_retention_are_purged(personas: Personas, settings: object) -> None:
+def test_events_past_the_retention_are_purged(personas: Personas, settings: Any) -> None:
     with time_machine.travel(timezone.now() - dt.timedelta(days=401)):
         do_audit(personas.alice, "grant.set", perimeter=personas.lille, target="old")
     do_audit(personas.alice, "grant.set", perimeter=personas.lille, target="new")
@@ -101,18 +100,16 @@ def test_an_account_is_locked_after_five_failures_even_with_the_right_password(
 
 
 def test_one_address_trying_many_accounts_is_locked(
-    client: Client, personas: Personas, settings: object
+    client: Client, personas: Personas, settings: Any
 ) -> None:
-    setattr(settings, "POULS_LOGIN_FAILURES_PER_ADDRESS", 3)
+    settings.POULS_LOGIN_FAILURES_PER_ADDRESS = 3
     for name in ("a", "b", "c"):
         _login(client, name, "faux", "10.9.9.9")
     assert "Trop de tentatives" in _login(client, "alice", PASSWORD, "10.9.9.9")
     assert _login(Client(), "alice", PASSWORD, "10.1.1.1") == "ok"
 
 
-def test_a_successful_login_clears_the_account_counter(
-    client: Client, personas: Personas
-) -> None:
+def test_a_successful_login_clears_the_account_counter(client: Client, personas: Personas) -> None:
     for _ in range(4):
         _login(client, "bob", "faux")
     assert _login(Client(), "bob", PASSWORD) == "ok"
@@ -122,10 +119,10 @@ def test_a_successful_login_clears_the_account_counter(
 
 
 def test_a_session_ends_after_the_idle_time_and_activity_extends_it(
-    client: Client, personas: Personas, settings: object
+    client: Client, personas: Personas, settings: Any
 ) -> None:
-    assert getattr(settings, "SESSION_SAVE_EVERY_REQUEST") is True
-    idle = getattr(settings, "SESSION_COOKIE_AGE")
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    idle = settings.SESSION_COOKIE_AGE
     assert idle == 120 * 60
     client.force_login(personas.bob)
     start = timezone.now()
