@@ -37,8 +37,10 @@ def _window() -> int:
 
 def is_locked(request: Any, username: str) -> bool:
     account, address = _keys(request, username)
-    return (cache.get(account, 0) >= settings.POULS_LOGIN_FAILURES_PER_ACCOUNT) or (
-        cache.get(address, 0) >= settings.POULS_LOGIN_FAILURES_PER_ADDRESS
+    failures: tuple[int, int] = (cache.get(account, 0), cache.get(address, 0))
+    return bool(
+        failures[0] >= settings.POULS_LOGIN_FAILURES_PER_ACCOUNT
+        or failures[1] >= settings.POULS_LOGIN_FAILURES_PER_ADDRESS
     )
 
 

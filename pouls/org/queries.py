@@ -84,7 +84,7 @@ def list_visible_tree(user: Any, account: Account) -> list[tuple[Perimeter, str]
     for perimeter in Perimeter.objects.for_user(user, "admin").order_by("path"):
         roles = [role for path, role in grants if perimeter.path.startswith(path)]
         if roles:
-            rows.append((perimeter, Grant.Role(max(roles, key=order.__getitem__)).label))
+            rows.append((perimeter, str(Grant.Role(max(roles, key=order.__getitem__)).label)))
     return rows
 
 

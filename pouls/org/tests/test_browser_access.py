@@ -54,7 +54,7 @@ def test_invite_a_store_manager_then_link_a_seller(
 
     # The invitee opens the e-mail's link in her own browser, sets a password, logs in.
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+/mot-de-passe/\S+/", mail.outbox[0].body)
+    link = re.search(r"https?://\S+/mot-de-passe/\S+/", str(mail.outbox[0].body))
     assert link is not None
     nina = browser.new_page()
     nina.goto(link.group(0))

@@ -32,7 +32,8 @@ from pouls.watch.models import ThemeSignal
 from pouls.web.urls import urlpatterns
 
 Target = (
-    Perimeter
+    Account
+    | Perimeter
     | Feedback
     | Import
     | Survey
