@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pouls.ops.health import health
 from pouls.org.login import ThrottledAuthenticationForm
 
 urlpatterns = [
+    path("health/", health, name="ops-health"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(
