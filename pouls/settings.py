@@ -161,6 +161,26 @@ if TESTING:
     # Hashing cost is irrelevant in tests and dominates their run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
+# Single sign-on (OpenID Connect, mozilla-django-oidc; docs/access.md): on when a client id is
+# set. Local passwords can be switched off (POULS_LOCAL_PASSWORDS=0) once SSO works.
+OIDC_RP_CLIENT_ID = env_str("POULS_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_secret("POULS_OIDC_CLIENT_SECRET") or ""
+POULS_OIDC_ISSUER = env_str("POULS_OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("POULS_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("POULS_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("POULS_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("POULS_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("POULS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("POULS_OIDC_SCOPES", "openid email profile")
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/connexion/?sso=echec"
+POULS_OIDC_GRANTS_CLAIM = env_str("POULS_OIDC_GRANTS_CLAIM")
+LOCAL_PASSWORDS = env_bool("POULS_LOCAL_PASSWORDS", default=True)
+AUTHENTICATION_BACKENDS = (
+    ["django.contrib.auth.backends.ModelBackend"]
+    if LOCAL_PASSWORDS or not OIDC_RP_CLIENT_ID
+    else []
+) + (["pouls.org.oidc.PoulsOIDCBackend"] if OIDC_RP_CLIENT_ID else [])
 # Invitation and password-reset links expire after this many hours (and once used).
 PASSWORD_RESET_TIMEOUT = 3600 * env_int("POULS_SET_PASSWORD_HOURS", 72, minimum=1)
 LOGIN_REDIRECT_URL = "web-home-view"

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from pouls.ops.health import health
 from pouls.org.login import ThrottledAuthenticationForm
+from pouls.org.oidc import sso_view
 
 urlpatterns = [
     path("health/", health, name="ops-health"),
@@ -18,6 +19,9 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (404 unless POULS_OIDC_CLIENT_ID is set).
+    path("sso/connexion/", sso_view("request"), name="oidc_authentication_init"),
+    path("sso/retour/", sso_view("callback"), name="oidc_authentication_callback"),
     # Password reset and invitations (the set-password link): Django's own views, French
     # templates in templates/registration/.
     path(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from pouls.lib.scoping import may_act_somewhere
@@ -20,10 +21,15 @@ def is_seller(user: Any) -> bool:
     return Person.objects.filter(user=user, kind__in=SELLER_KINDS, is_active=True).exists()
 
 
-def access(request: HttpRequest) -> dict[str, dict[str, bool]]:
+def access(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"access": {}}
+        return {
+            "access": {},
+            "sso_enabled": bool(settings.OIDC_RP_CLIENT_ID),
+            "local_passwords": "django.contrib.auth.backends.ModelBackend"
+            in settings.AUTHENTICATION_BACKENDS,
+        }
     sees = may_act_somewhere(user, "view")
     return {
         "access": {
