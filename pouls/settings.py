@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pouls.org.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -236,8 +237,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
 # A session ends after this many minutes without a request (each request pushes it back).
 SESSION_IDLE_MINUTES = env_int("POULS_SESSION_IDLE_MINUTES", 120, minimum=1)
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60  # pushed back by pouls.org.sessions
 # Failed logins allowed per account and per client address within the lock window; beyond,
 # the login form refuses without checking the password (pouls/org/login.py). Counters live
 # in Django's cache: set POULS_CACHE_URL to a shared Redis when several processes serve.

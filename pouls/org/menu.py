@@ -21,6 +21,15 @@ def is_seller(user: Any) -> bool:
     return Person.objects.filter(user=user, kind__in=SELLER_KINDS, is_active=True).exists()
 
 
+def _seller_flag(request: HttpRequest, user: Any) -> bool:
+    """Remembered in the session at login and each minute (pouls.org.sessions); asked
+    directly where no session is at hand."""
+    session = getattr(request, "session", None)
+    if session is not None and "_pouls_seller" in session:
+        return bool(session["_pouls_seller"])
+    return is_seller(user)
+
+
 def access(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -34,7 +43,7 @@ def access(request: HttpRequest) -> dict[str, Any]:
     return {
         "access": {
             "feed": sees,
-            "my_pulse": is_seller(user),
+            "my_pulse": _seller_flag(request, user),
             "field_report": sees,
             "imports": may_act_somewhere(user, "analyze"),
             "surveys": sees,
