@@ -157,6 +157,10 @@ REGISTRY: dict[str, Spec] = {
         _feedback, "carol", "post", {"theme": "delivery", "present": "0"}, denied="dave"
     ),
     "feedback-field-report-new": Spec(None),
+    # Admins only (alice); an analyst gets 403. Scope of the rows: see the test below.
+    "feedback-customer-rights": Spec(
+        None, "alice", "post", {"identite": "client@example.org"}, denied="carol"
+    ),
     "feedback-export-csv": Spec(_perimeter, "carol", denied="dave"),
     "feedback-export-xlsx": Spec(_perimeter, "carol"),
     "feedback-import-list": Spec(None, "carol"),
@@ -473,3 +477,27 @@ def test_every_public_view_is_known_and_an_unknown_link_reveals_nothing(
     body = client.get(reverse("climate-answer", args=["inconnu"])).content.decode()
     assert "plus actif" in body and "Climat" not in body and "Lille" not in body
     assert client.get(reverse("climate-answer-done")).status_code == 200
+
+
+def test_customer_rights_show_and_erase_only_rows_in_the_admin_scope(
+    client: Client, world: Personas
+) -> None:
+    """An admin of the Nord region looking up a customer known in Lille and in Marseille sees
+    and erases only the Lille rows; the identity never appears in a URL."""
+    from pouls.lib import privacy
+
+    ref = privacy.customer_ref("client@example.org")
+    Feedback.objects.filter(text__startswith="Lille").update(customer_ref=ref)
+    Feedback.objects.filter(text__startswith="Marseille").update(customer_ref=ref)
+    nadia = make_user("nadia")
+    make_grant(nadia, world.nord, "admin")
+    client.force_login(nadia)
+    url = reverse("feedback-customer-rights")
+    body = client.post(url, {"identite": "client@example.org"}).content.decode()
+    assert "vendeuse très à l&#x27;écoute" in body or "vendeuse très à l'écoute" in body
+    assert "personne pour m" not in body
+    exported = client.post(url, {"identite": "client@example.org", "action": "json"})
+    assert "Marseille" not in exported.content.decode()
+    client.post(url, {"identite": "client@example.org", "action": "effacer", "confirmer": "on"})
+    assert not Feedback.objects.filter(text__startswith="Lille").exists()
+    assert Feedback.objects.filter(text__startswith="Marseille").exists()
