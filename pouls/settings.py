@@ -70,7 +70,9 @@ def _contact_keys() -> tuple[list[str], str]:
     raw = env_secret("POULS_CONTACT_KEY")
     if raw:
         source = (
-            "POULS_CONTACT_KEY_FILE" if os.environ.get("POULS_CONTACT_KEY_FILE") else "POULS_CONTACT_KEY"
+            "POULS_CONTACT_KEY_FILE"
+            if os.environ.get("POULS_CONTACT_KEY_FILE")
+            else "POULS_CONTACT_KEY"
         )
         return raw.replace(",", " ").split(), source
     if TESTING:

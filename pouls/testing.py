@@ -243,8 +243,10 @@ def text_cells() -> list[tuple[str, str, str]]:
                 for column, value in zip(columns, row, strict=True):
                     if value is None or value == "":
                         continue
-                    text = bytes(value).decode("utf-8", "replace") if isinstance(
-                        value, bytes | memoryview
-                    ) else str(value)
+                    text = (
+                        bytes(value).decode("utf-8", "replace")
+                        if isinstance(value, bytes | memoryview)
+                        else str(value)
+                    )
                     cells.append((table, column, text))
     return cells

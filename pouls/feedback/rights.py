@@ -138,9 +138,7 @@ def find_customer_data(user: Any, identity: str, *, secret: str | None = None) -
     )
     data.contacts = contacts
     data.callbacks = list(
-        _scoped(Callback, user)
-        .filter(feedback_id__in=feedback_ids)
-        .order_by("created_at", "pk")
+        _scoped(Callback, user).filter(feedback_id__in=feedback_ids).order_by("created_at", "pk")
     )
     notes = Q()
     for value in quoted:
@@ -154,15 +152,10 @@ def find_customer_data(user: Any, identity: str, *, secret: str | None = None) -
     for value in [f"hmac:{ref}" for ref in refs] + quoted:
         in_raw |= Q(raw__icontains=value)
     data.quarantine = list(
-        _scoped(QuarantinedRow, user)
-        .filter(in_raw)
-        .select_related("batch")
-        .order_by("pk")
+        _scoped(QuarantinedRow, user).filter(in_raw).select_related("batch").order_by("pk")
     )
     data.invitations = list(
-        _scoped(Invitation, user)
-        .filter(callback__feedback_id__in=feedback_ids)
-        .order_by("pk")
+        _scoped(Invitation, user).filter(callback__feedback_id__in=feedback_ids).order_by("pk")
     )
     return data
 
@@ -191,7 +184,11 @@ def export_rows(data: CustomerData) -> dict[str, list[dict[str, Any]]]:
             for f in data.feedback
         ],
         "coordonnees": [
-            {"retour": str(c.feedback.code), "coordonnees": c.contact, "expire_le": day(c.expires_at)}
+            {
+                "retour": str(c.feedback.code),
+                "coordonnees": c.contact,
+                "expire_le": day(c.expires_at),
+            }
             for c in data.contacts
         ],
         "rappels": [
@@ -212,8 +209,7 @@ def export_rows(data: CustomerData) -> dict[str, list[dict[str, Any]]]:
             for q in data.quarantine
         ],
         "invitations": [
-            {"creee_le": day(i.created_at), "utilisee_le": day(i.used_at)}
-            for i in data.invitations
+            {"creee_le": day(i.created_at), "utilisee_le": day(i.used_at)} for i in data.invitations
         ],
     }
 
@@ -227,9 +223,7 @@ def export_csv_rows(data: CustomerData) -> list[list[str]]:
     lines = [["type", "contenu"]]
     for kind, rows in export_rows(data).items():
         for row in rows:
-            lines.append(
-                [kind, json.dumps(row, ensure_ascii=False, default=str, sort_keys=True)]
-            )
+            lines.append([kind, json.dumps(row, ensure_ascii=False, default=str, sort_keys=True)])
     return lines
 
 

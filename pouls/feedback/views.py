@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pouls.feedback.actions import do_file_field_report
 from pouls.feedback.forms import (
-    CustomerRightsForm,
     MAPPED_FIELDS,
     ColumnMappingForm,
+    CustomerRightsForm,
     FieldReportForm,
     ImportUploadForm,
 )

@@ -81,7 +81,9 @@ def rotate(token: str) -> str:
     try:
         return fernet().rotate(token.encode()).decode()
     except InvalidToken:
-        raise ContactKeyError("a stored contact cannot be decrypted with POULS_CONTACT_KEY") from None
+        raise ContactKeyError(
+            "a stored contact cannot be decrypted with POULS_CONTACT_KEY"
+        ) from None
 
 
 def key_reference() -> dict[str, str]:

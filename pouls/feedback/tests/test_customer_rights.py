@@ -149,7 +149,9 @@ def test_after_erasure_no_row_of_any_table_links_to_the_customer(
     rebuild_all()
     assert refreshed == _rollups()
     # One audit line per erasure, counts only.
-    events = list(AuditEvent.objects.filter(action="erasure").order_by("pk").values_list("target", "detail"))
+    events = list(
+        AuditEvent.objects.filter(action="erasure").order_by("pk").values_list("target", "detail")
+    )
     assert events == [
         ("client", {"kind": "customer", "count": 3, "rows": 9}),
         ("client", {"kind": "customer", "count": 1, "rows": 2}),
