@@ -43,7 +43,7 @@ def test_it_reports_a_malformed_file_without_a_traceback(tmp_path: Path) -> None
 
 def test_mail_cleaning_is_scored_through_the_real_readers(tmp_path: Path) -> None:
     pii = _write(tmp_path / "pii.jsonl", [{"text": "Rien.", "spans": [], "split": "test"}])
-    docs = [
+    docs: list[dict[str, object]] = [
         {
             "id": "email-000",
             "kind": "email",
