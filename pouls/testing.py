@@ -136,6 +136,8 @@ class Personas:
     bob: User
     carol: User
     charlie: User
+    # A colleague with no grant: hands out a climate campaign's printed links.
+    dora: User
     dave: User
 
 
@@ -151,12 +153,25 @@ def make_personas() -> Personas:
     make_grant(alice, group, "admin")
     make_grant(bob, lille, "viewer")
     make_grant(carol, nord, "analyst")
+    dora = make_user("dora")
     dave = make_user("dave")
     make_grant(dave, lille, "manager")
     for user, home in ((alice, group), (bob, lille), (carol, nord), (dave, lille)):
         Account.objects.create(user=user, perimeter=home)
     return Personas(
-        group, nord, lille, lille_team, roubaix, sud, marseille, alice, bob, carol, charlie, dave
+        group,
+        nord,
+        lille,
+        lille_team,
+        roubaix,
+        sud,
+        marseille,
+        alice,
+        bob,
+        carol,
+        charlie,
+        dora,
+        dave,
     )
 
 
