@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from pouls.annotations.models import Polarity
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter, Person
+from pouls.surveys.models import Survey
+from pouls.surveys.queries import visible_surveys
 
 NPS_RANGES = {"detractor": (0, 6), "passive": (7, 8), "promoter": (9, 10)}
 LANGUAGES = [
@@ -83,6 +85,13 @@ class VerbatimFilterForm(forms.Form):
         required=False,
         empty_label=_("Tout le périmètre"),
     )
+    enquete = forms.ModelChoiceField(
+        label=_("Enquête"),
+        queryset=Survey.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Toutes"),
+    )
     vendeur = forms.ModelChoiceField(
         label=_("Vendeur·se"),
         queryset=Person.objects.none(),
@@ -104,6 +113,9 @@ class VerbatimFilterForm(forms.Form):
         sellers.queryset = Person.objects.for_user(user).filter(
             **{f"perimeter__{k}": v for k, v in below.items()}, kind=Person.Kind.SELLER
         )
+        surveys = self.fields["enquete"]
+        assert isinstance(surveys, forms.ModelChoiceField)
+        surveys.queryset = visible_surveys(user).order_by("-created_at")
         self.fields["theme"].choices = _any(_("Tous"), _theme_choices())  # type: ignore[attr-defined]
         self.fields["comportement"].choices = _any(_("Tous"), _behaviour_choices())  # type: ignore[attr-defined]
 

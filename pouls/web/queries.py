@@ -30,6 +30,7 @@ from pouls.rollups.queries import (
     theme_shares_between,
     weekly_trend,
 )
+from pouls.surveys.models import SurveyAnswer
 from pouls.web.forms import NPS_RANGES
 from pouls_analysis import Difference, NpsResult, compare_nps
 from pouls_analysis.stats.compare import SmoothedNps, smooth_nps
@@ -237,6 +238,9 @@ def list_verbatims(
     if wanted:
         chosen = ThemeMention.objects.for_user(user).filter(**wanted)
         qs = qs.filter(pk__in=chosen.values("feedback"))
+    if data.get("enquete"):
+        answers = SurveyAnswer.objects.for_user(user).filter(survey=data["enquete"])
+        qs = qs.filter(pk__in=answers.values("feedback"))
     if data.get("comportement"):
         seen = BehaviourMatch.objects.for_user(user).filter(behaviour=data["comportement"])
         qs = qs.filter(pk__in=seen.values("feedback"))

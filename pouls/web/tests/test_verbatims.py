@@ -202,5 +202,5 @@ def test_the_list_query_count_does_not_grow_with_rows(
         make_feedback(perimeter=personas.lille, text=f"Livraison numéro {i}.")
     client.force_login(personas.carol)
     url = reverse("web-verbatim-list", args=[personas.lille.code])
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get(url, {"q": "livraison", "theme": "delivery", "sentiment": "negative"})

@@ -5,7 +5,6 @@
   "use strict";
   var el = document.getElementById("trend");
   if (!el || typeof Plotly === "undefined") { return; }
-  var fr = window.PoulsCharts || null;
   fetch(el.dataset.url, { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (d) {
@@ -20,7 +19,8 @@
         line: { color: "#1d2330" },
         marker: { color: d.reliable.map(function (ok) { return ok ? "#1d2330" : "#ffffff"; }),
                   line: { color: "#1d2330", width: 1 } },
-        customdata: d.n, hovertemplate: "%{x}<br>NPS %{y:.0f} (n = %{customdata})<extra></extra>"
+        customdata: d.n,
+        hovertemplate: "%{x|%-d %B %Y}<br>NPS %{y:.0f} (n = %{customdata})<extra></extra>"
       };
       var traces = [band, line];
       var apart = d.left_out || [];
@@ -47,11 +47,35 @@
       }
       var layout = {
         margin: { t: 10, r: 10, b: 40, l: 40 }, yaxis: { range: [-100, 100], zeroline: true },
-        xaxis: { title: { text: el.dataset.labelWeek } }, showlegend: true,
+        xaxis: { title: { text: el.dataset.labelWeek }, tickformat: "%-d %b\n%Y" },
+        showlegend: true,
         legend: { orientation: "h" }
       };
-      if (fr) { layout = fr.layout(layout); }
-      Plotly.newPlot(el, traces, layout, fr ? fr.config() : { displayModeBar: false, responsive: true });
+      Plotly.newPlot(el, traces, layout, { displayModeBar: false, responsive: true });
+      dataTable(d);
     })
     .catch(function () { el.textContent = "—"; });
+
+  // The chart's text alternative: its figures as a table, behind a « Données » toggle.
+  function dataTable(d) {
+    var body = document.querySelector("#trend-data tbody");
+    if (!body) { return; }
+    var number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
+    var day = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+    function row(week, nps, low, high, n, note) {
+      var tr = document.createElement("tr");
+      [day.format(new Date(week + "T12:00:00")), nps === null ? "—" : number.format(nps),
+       low === null ? "—" : "[" + number.format(low) + " ; " + number.format(high) + "]",
+       String(n), note].forEach(function (text) {
+        var td = document.createElement("td");
+        td.textContent = text;
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    }
+    d.week.forEach(function (week, i) {
+      row(week, d.nps[i], d.low[i], d.high[i], d.n[i], d.reliable[i] ? "" : el.dataset.labelUnreliable);
+    });
+    (d.left_out || []).forEach(function (w) { row(w.week, w.nps, w.low, w.high, w.n, w.explanation); });
+  }
 })();
