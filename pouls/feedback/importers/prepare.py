@@ -171,6 +171,15 @@ def _mask_rejects(
         for name, value in row.values.items():
             if name in customer_columns and value:
                 raw[name] = "hmac:" + privacy.customer_ref(str(value), secret=context.secret)
+            elif (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and (
+                    abs(value) >= 1e8  # a card or phone number typed into a numeric cell
+                )
+            ):
+                whole = isinstance(value, int) or value.is_integer()
+                to_mask.append((raw, name, str(int(value)) if whole else str(value)))
             elif value is None or isinstance(value, int | float | bool):
                 raw[name] = value
             elif isinstance(value, dt.datetime | dt.date):

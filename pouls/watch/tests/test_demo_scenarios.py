@@ -23,6 +23,8 @@ from pouls.watch.queries import whats_new
 END = dt.date(2026, 11, 15)
 TODAY = END + dt.timedelta(days=1)
 
+pytestmark = pytest.mark.slow  # builds the demo company
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
