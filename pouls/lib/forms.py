@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -73,8 +74,13 @@ class PeriodForm(forms.Form):
         label=_("au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: object, default: str = "90", **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: Any = None, *, default: str = "90") -> None:
+        # A page's other filters may bind the form without a period: it then shows (and
+        # uses) the default, not the select's first option.
+        if data is not None and not data.get("periode"):
+            data = data.copy()
+            data["periode"] = default
+        super().__init__(data)
         self.default = default
         self.fields["periode"].initial = default
 

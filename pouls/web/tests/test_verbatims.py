@@ -204,3 +204,13 @@ def test_the_list_query_count_does_not_grow_with_rows(
     url = reverse("web-verbatim-list", args=[personas.lille.code])
     with django_assert_max_num_queries(16):
         client.get(url, {"q": "livraison", "theme": "delivery", "sentiment": "negative"})
+
+
+def test_other_filters_keep_the_default_period_shown_and_used(
+    client: Client, personas: Personas, texts: dict[str, Any]
+) -> None:
+    client.force_login(personas.bob)
+    url = reverse("web-verbatim-list", args=[personas.lille.code])
+    response = client.get(url, {"q": "livraison"})
+    assert response.context["window"].first is None  # the explorer's default: all history
+    assert '<option value="all" selected>' in response.content.decode()
