@@ -23,12 +23,17 @@ A second wave (``draw_blind``, split ``blind``, 157 texts) was drawn, read and l
 the rules had been changed on the ``dev`` errors and frozen; it is scored with the rest.
 Round 2 drew a fresh ``dev2`` (``draw_dev2``, 250 texts) labelled before the detector ran
 on it, changed the rules on ``dev`` + ``dev2``, then drew ``blind2`` (``draw_blind2``, 100
-texts) after freezing them (docs/behaviours.md, section 3b).
+texts) after freezing them (docs/behaviours.md, section 3b). Round 3 relabelled every text
+under ../shared/BEHAVIOURS.md before the rules were reworked by it, then drew ``blind3``
+(``draw_blind3``, 100 texts) after freezing them (section 0). ``--agreement`` computes Cohen's
+kappa against a second annotator's CSV (source, key, labels) on the texts both labelled.
 
     python -m benchmarks.behaviours_realsample --out /tmp/real_sample.jsonl    # texts to read
     python -m benchmarks.behaviours_realsample --out /tmp/real_blind.jsonl --blind  # wave 2
     python -m benchmarks.behaviours_realsample --out /tmp/real_dev2.jsonl --dev2    # round 2
     python -m benchmarks.behaviours_realsample --out /tmp/real_blind2.jsonl --blind2
+    python -m benchmarks.behaviours_realsample --out /tmp/real_blind3.jsonl --blind3
+    python -m benchmarks.behaviours_realsample --agreement ../annot2/labels.csv  # kappa
     python -m benchmarks.behaviours_realsample --score                        # P / R per split
     python -m benchmarks.behaviours_realsample --score --definitions OLD.yaml # other rules
     python -m benchmarks.behaviours_realsample --speed [--definitions OLD.yaml]  # texts/s

@@ -21,9 +21,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "PYTEST_VERSION" in os.environ
 
 DEBUG = env_bool("POULS_DEBUG", default=False)
-# Set by `pouls demo`: a local demonstration with a generated key kept in the data directory.
-DEMO = env_bool("POULS_DEMO", default=False)
 DATA_DIR = Path(env_str("POULS_DATA_DIR", "pouls-data")).expanduser().resolve()
+# `pouls demo` leaves this file in its data directory: any command run later on that
+# directory (`pouls manage …`, `pouls import …`) is the demo's, with its generated key.
+DEMO_MARKER = "demo"
+# Set by `pouls demo`: a local demonstration with a generated key kept in the data directory.
+DEMO = env_bool("POULS_DEMO", default=False) or (DATA_DIR / DEMO_MARKER).is_file()
 # Models learned from the organisation's own corrections (`pouls manage learn_models`). Tests
 # never read a developer's learned models: their folder is a per-run one nobody writes to
 # (tests that learn point MODEL_DIR at their own temporary folder).
@@ -82,6 +85,11 @@ INSTALLED_APPS = [
     "pouls.briefings",
     "pouls.climate",
     "pouls.ops",
+    "pouls.api",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "pouls.web",
 ]
 
@@ -260,6 +268,35 @@ def _caches() -> dict[str, dict[str, object]]:
 
 
 CACHES = _caches()
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pouls.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["pouls.api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["pouls.api.auth.TokenRateThrottle"],
+    # Per token; shared by every process once POULS_CACHE_URL points at a shared cache.
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("POULS_API_RATE", "1200/min")},
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "pouls.api.errors.handle_exception",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Pouls",
+    "DESCRIPTION": (
+        "Pousser les réponses de vos outils, lire les chiffres de vos périmètres. "
+        "Authentification : `Authorization: Bearer <jeton>` (jeton personnel)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

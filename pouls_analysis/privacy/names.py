@@ -282,7 +282,11 @@ FIRST_NAMES = (
 #: Surnames that are not ordinary French words: after a weak cue ("voir Dupuis", "un certain
 #: Bouvier") they are enough to call a capitalised word a name.
 SURNAMES = (
-    (_packaged("surnames.txt") | frozenset(_MORE_SURNAMES.split()))
+    frozenset(
+        w  # one word each ("da silva" gives "silva"; particles and two-letter words are not)
+        for w in _packaged("surnames.txt") | frozenset(_MORE_SURNAMES.split())
+        if len(w) > 2 and w not in {"de", "du", "des", "da", "dos", "das", "del", "van", "von"}
+    )
     - NON_NAMES
     - frozenset(
         "marie noël pierre paris jean louis charles adam lucas colin henry vincent nicolas mathieu "

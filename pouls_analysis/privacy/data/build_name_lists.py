@@ -1,6 +1,7 @@
 """Rebuild ``first_names.txt`` and ``surnames.txt`` from the person providers of Faker.
 
-Faker (https://pypi.org/project/Faker/, MIT licence, copyright Daniele Faraglia) ships lists of
+Faker (https://pypi.org/project/Faker/, MIT licence, Copyright (c) 2012 Daniele Faraglia; the
+licence is in ``FAKER_LICENSE.txt`` beside this file, as the MIT licence asks) ships lists of
 first names and surnames per locale. Pouls ships a filtered copy, so that nothing is downloaded
 at run time and Faker is not a dependency. Run by hand when the lists should change:
 
@@ -46,9 +47,9 @@ NOT_MAINLY_NAMES = frozenset(
 )
 _LATIN_NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœŠšŽžŸĞğİıŞşĆćČčŁłŃńŚśŹźŻżŘřĚěŮůăâĂÂțȚșȘ'’-]{3,}$")
 HEADER = (
-    "# {what} from Faker 40.40.0 (MIT licence, (c) 2012-2014 Daniele Faraglia and contributors;\n"
-    "# https://pypi.org/project/Faker/), filtered by build_name_lists.py. One per line, lower\n"
-    "# case; a trailing '?' marks a name that is also an ordinary French word.\n"
+    "# {what} from Faker 40.40.0 (https://pypi.org/project/Faker/, MIT licence, Copyright (c)\n"
+    "# 2012 Daniele Faraglia; FAKER_LICENSE.txt), filtered by build_name_lists.py. One per\n"
+    "# line, lower case; a trailing '?' marks a name that is also an ordinary French word.\n"
 )
 
 
