@@ -5,7 +5,7 @@ SQLite: the FTS5 table ``feedback_search`` (external content: the texts stay in
 so « delai » finds « délai »). Each word of the query is a prefix, so « livraison » also finds
 « livraisons ». PostgreSQL: a GIN index on ``to_tsvector('pouls_french', text)``, the text
 search configuration ``pouls_french`` being French stemming plus ``unaccent`` when the
-extension could be created, plain French otherwise (migration 0006). Raw SQL here only,
+extension could be created, plain French otherwise (migration 0008). Raw SQL here only,
 tested on both backends (``feedback/tests/test_search.py``).
 """
 

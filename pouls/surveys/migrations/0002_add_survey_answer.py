@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0006_add_feedback_search'),
+        ('feedback', '0008_add_feedback_search'),
         ('org', '0001_initial'),
         ('surveys', '0001_add_survey_link_invitation'),
     ]

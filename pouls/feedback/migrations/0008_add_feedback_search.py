@@ -69,6 +69,6 @@ def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("feedback", "0005_feedback_codes_time_ordered")]
+    dependencies = [("feedback", "0007_feedback_source_key")]
 
     operations = [migrations.RunPython(create, drop)]
