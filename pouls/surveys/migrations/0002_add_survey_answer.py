@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0008_add_feedback_search'),
+        ('feedback', '0005_feedback_codes_time_ordered'),
         ('org', '0001_initial'),
         ('surveys', '0001_add_survey_link_invitation'),
     ]
