@@ -125,8 +125,8 @@ class AssignForm(forms.Form):
         persons = self.fields["personne"]
         assert isinstance(callbacks, forms.ModelMultipleChoiceField)
         assert isinstance(persons, forms.ModelChoiceField)
-        # Only callbacks the user may change, below this page's perimeter.
-        callbacks.queryset = Callback.objects.for_user(user, "change").filter(
+        # Only callbacks the user runs (managers, analysts, admins), below this perimeter.
+        callbacks.queryset = Callback.objects.for_user(user, "run").filter(
             perimeter__path__startswith=perimeter.path
         )
         persons.queryset = scoped_people(user, perimeter)

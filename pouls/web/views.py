@@ -25,7 +25,7 @@ from pouls.feedback.models import Feedback
 from pouls.lib.exports import FEEDBACK_HEADER, feedback_rows, to_csv
 from pouls.lib.forms import PeriodForm
 from pouls.lib.http import AuthedRequest
-from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
+from pouls.lib.scoping import get_for_user_or_404, may_act
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb, list_perimeters
 from pouls.web.forms import ThemeCorrectionForm, VerbatimFilterForm
@@ -67,7 +67,6 @@ def verbatim_list(request: AuthedRequest, code: str) -> HttpResponse:
         request.GET.get("page")
     )
     themes = text_themes(request.user, [f.pk for f in page])
-    analyst = perimeter.pk in allowed_perimeter_ids(request.user, "analyze")
     query = request.GET.copy()
     query.pop("page", None)
     rows = [VerbatimRow(f, themes[f.pk], _can_correct(request.user, f)) for f in page]
@@ -82,7 +81,7 @@ def verbatim_list(request: AuthedRequest, code: str) -> HttpResponse:
         "rows": rows,
         "theme_labels": [label for _, label in theme_choices()],
         "can_correct_any": any(row.can_correct for row in rows),
-        "can_export": analyst or request.user.is_superuser,
+        "can_export": may_act(request.user, "analyze", perimeter.pk),
     }
     return render(request, "web/verbatims.html", context)
 
@@ -112,9 +111,7 @@ class VerbatimRow:
 
 
 def _can_correct(user: Any, feedback: Feedback) -> bool:
-    return bool(
-        user.is_superuser or feedback.perimeter_id in allowed_perimeter_ids(user, "analyze")
-    )
+    return may_act(user, "analyze", feedback.perimeter_id)
 
 
 def _explore(
