@@ -94,6 +94,24 @@ def weekly_trend(
     return [TrendPoint(start, nps_from_counts(p, pa, d)) for start, p, pa, d in rows]
 
 
+def split_whole_weeks(
+    points: list[TrendPoint], first: dt.date | None, last: dt.date, today: dt.date
+) -> tuple[list[TrendPoint], list[tuple[TrendPoint, str]]]:
+    """The weeks a line may draw (whole, inside [first, last]) and the others with the reason
+    code: "current_week" (unfinished) or "cut_by_window". One rule for pages and the API."""
+    whole: list[TrendPoint] = []
+    apart: list[tuple[TrendPoint, str]] = []
+    for point in points:
+        sunday = point.week + dt.timedelta(days=6)
+        if point.week >= week_start(today):
+            apart.append((point, "current_week"))
+        elif (first is not None and point.week < first) or sunday > last:
+            apart.append((point, "cut_by_window"))
+        else:
+            whole.append(point)
+    return whole, apart
+
+
 @dataclass(frozen=True, slots=True)
 class ThemeShare:
     theme: str

@@ -27,6 +27,7 @@ from pouls.rollups.queries import (
     TrendPoint,
     nps_counts,
     nps_of,
+    split_whole_weeks,
     theme_shares_between,
     weekly_trend,
 )
@@ -165,15 +166,8 @@ def get_trend(user: Any, perimeter: Perimeter, window: Window, today: dt.date) -
 def trend_payload(points: list[TrendPoint], window: Window, today: dt.date) -> dict[str, Any]:
     """Weekly NPS series for the chart; weeks under the reliability floor are kept but
     flagged; weeks not whole (current, or cut by the window) go to ``left_out``."""
-    whole, left_out = [], []
-    for point in points:
-        sunday = point.week + dt.timedelta(days=6)
-        if point.week >= week_start(today):
-            left_out.append(_left_out(point, "current_week", today))
-        elif (window.first is not None and point.week < window.first) or sunday > window.last:
-            left_out.append(_left_out(point, "cut_by_window", today))
-        else:
-            whole.append(point)
+    whole, apart = split_whole_weeks(points, window.first, window.last, today)
+    left_out = [_left_out(point, reason, today) for point, reason in apart]
     return {
         "week": [p.week.isoformat() for p in whole],
         "nps": [p.result.nps for p in whole],
