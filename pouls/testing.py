@@ -136,9 +136,9 @@ class Personas:
     bob: User
     carol: User
     charlie: User
-    dave: User
     # A colleague with no grant: hands out a climate campaign's printed links.
     dora: User
+    dave: User
 
 
 def make_personas() -> Personas:
@@ -153,11 +153,11 @@ def make_personas() -> Personas:
     make_grant(alice, group, "admin")
     make_grant(bob, lille, "viewer")
     make_grant(carol, nord, "analyst")
+    dora = make_user("dora")
     dave = make_user("dave")
     make_grant(dave, lille, "manager")
     for user, home in ((alice, group), (bob, lille), (carol, nord), (dave, lille)):
         Account.objects.create(user=user, perimeter=home)
-    dora = make_user("dora")
     return Personas(
         group,
         nord,
@@ -170,8 +170,8 @@ def make_personas() -> Personas:
         bob,
         carol,
         charlie,
-        dave,
         dora,
+        dave,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
@@ -63,3 +64,13 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
         if not isinstance(token, ApiToken):
             return None
         return self.cache_format % {"scope": self.scope, "ident": token.pk}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """How the OpenAPI schema names the token authentication."""
+
+    target_class = "pouls.api.auth.BearerTokenAuthentication"
+    name = "jetonPersonnel"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "pls_<préfixe>_<secret>"}

@@ -147,7 +147,9 @@ PRODUCTION = {
 
 
 def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("POULS_", "PYTEST_"))}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process: a deployment does not.
+    skip = ("POULS_", "PYTEST_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env={**clean, **env},
