@@ -32,7 +32,7 @@ def decrypt_rows(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0007_feedback_source_key"),
+        ("feedback", "0008_add_feedback_search"),
     ]
 
     operations = [
