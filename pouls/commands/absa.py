@@ -33,6 +33,9 @@ class Sentence:
     text: str
     review_text: str
     opinions: tuple[Opinion, ...]
+    # Where ``text`` starts in ``review_text`` (negative when leading spaces were dropped):
+    # a span of the sentence is ``review_offset + start`` in the review.
+    review_offset: int = 0
 
 
 def read_semeval(path: Path) -> list[Sentence]:
@@ -46,7 +49,10 @@ def read_semeval(path: Path) -> list[Sentence]:
         rid = review.get("rid", "")
         nodes = [s for s in review.iter("sentence") if s.get("OutOfScope") != "TRUE"]
         review_text = " ".join((s.findtext("text") or "").strip() for s in nodes)
+        offset = 0
         for node in nodes:
+            raw = node.findtext("text") or ""
+            lead = len(raw) - len(raw.lstrip())
             opinions = tuple(
                 Opinion(
                     category=o.get("category", ""),
@@ -56,7 +62,8 @@ def read_semeval(path: Path) -> list[Sentence]:
                 )
                 for o in node.iter("Opinion")
             )
-            sentences.append(Sentence(rid, node.findtext("text") or "", review_text, opinions))
+            sentences.append(Sentence(rid, raw, review_text, opinions, offset - lead))
+            offset += len(raw.strip()) + 1
     if not sentences:
         raise click.ClickException(f"{path}: no <Review>/<sentence> elements found.")
     if not any(s.text.strip() for s in sentences):
@@ -133,7 +140,7 @@ def evaluate_split(
     ]
     mentions = [(s, o) for s in test for o in s.opinions]
     if train is None:
-        right = _lexicon_polarities(model, mentions)
+        right = _lexicon_polarities(mentions)
     else:
         train_mentions = [(s, o) for s in train for o in s.opinions]
         polarity = AspectPolarityModel(preprocessor=model.preprocessor_, random_state=0).fit(
@@ -219,15 +226,38 @@ def with_learned_themes(tax: Any, train: Sequence[Sentence], n_lemmas: int = 8) 
     return dataclasses.replace(tax, themes=(*tax.themes, *learned))
 
 
-def _lexicon_polarities(model: Any, mentions: Sequence[tuple[Sentence, Opinion]]) -> list[bool]:
-    from pouls_analysis.themes.polarity import mention_polarity, polarity_label
+def _lexicon_polarities(mentions: Sequence[tuple[Sentence, Opinion]]) -> list[bool]:
+    """Zero-shot polarity of each gold opinion, read by the lexicon on its whole review.
 
-    docs = model.preprocessor_.analyze([s.text for s, _ in mentions])
-    keys = model.preprocessor_.keys
-    return [
-        polarity_label(mention_polarity(doc, keys, o.start, o.end)) == o.polarity
-        for doc, (_, o) in zip(docs, mentions, strict=True)
-    ]
+    The opinion's target is located in the review, so the reading can fall back from its
+    clause to the neighbouring clauses, its sentence and then the rest of the review
+    (``LexiconSentiment.span_polarities``); an opinion without a target (NULL) is read on
+    its sentence.
+    """
+    from pouls_analysis.sentiment.lexicon import LexiconSentiment, label_of
+
+    lexicon = LexiconSentiment().fit()
+    by_review: dict[str, list[int]] = {}
+    for k, (sentence, _) in enumerate(mentions):
+        by_review.setdefault(sentence.review_text, []).append(k)
+    texts = list(by_review)
+    docs = lexicon.preprocessor_.transform(texts)
+    right = [False] * len(mentions)
+    for text, doc in zip(texts, docs, strict=True):
+        indices = by_review[text]
+        spans = [_review_span(*mentions[k]) for k in indices]
+        for k, score in zip(indices, lexicon.span_polarities(doc, spans), strict=True):
+            label = label_of(score, neutral_band=lexicon.neutral_band)
+            right[k] = label == mentions[k][1].polarity
+    return right
+
+
+def _review_span(sentence: Sentence, opinion: Opinion) -> tuple[int, int]:
+    if opinion.end > opinion.start:
+        return sentence.review_offset + opinion.start, sentence.review_offset + opinion.end
+    lead = len(sentence.text) - len(sentence.text.lstrip())
+    start = sentence.review_offset + lead
+    return start, start + len(sentence.text.strip())
 
 
 def _report(
