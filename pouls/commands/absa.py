@@ -55,7 +55,9 @@ def read_semeval(path: Path) -> list[Sentence]:
             lead = len(raw) - len(raw.lstrip())
             opinions = tuple(
                 Opinion(
-                    category=o.get("category", ""),
+                    # Upper case: files and taxonomies spell the same category differently
+                    # ("FOOD#QUALITY", "Food#Quality"); the comparison is case-insensitive.
+                    category=o.get("category", "").upper(),
                     polarity=o.get("polarity", ""),
                     start=int(o.get("from") or 0),
                     end=int(o.get("to") or 0),
@@ -71,6 +73,11 @@ def read_semeval(path: Path) -> list[Sentence]:
             f"{path}: every <text> is empty; fill the texts with the organisers' download tool."
         )
     return sentences
+
+
+def _aliases(tax: Any) -> dict[str, str]:
+    """The taxonomy's alias -> theme map with upper-case aliases (as read_semeval's)."""
+    return {alias.upper(): theme for alias, theme in tax.by_alias().items()}
 
 
 def slot1_scores(gold: Sequence[set[str]], predicted: Sequence[set[str]]) -> dict[str, float]:
@@ -110,7 +117,7 @@ def evaluate_split(
         raise click.ClickException(str(exc)) from exc
     if train is not None:
         tax = with_learned_themes(tax, train)
-    theme_of = tax.by_alias()
+    theme_of = _aliases(tax)
     categories = {o.category for s in [*test, *(train or [])] for o in s.opinions}
     if train is not None and categories and not categories & set(theme_of):
         raise click.ClickException(
@@ -176,7 +183,7 @@ def with_learned_themes(tax: Any, train: Sequence[Sentence], n_lemmas: int = 8) 
     from pouls_analysis.themes.lexical import LemmaAnalyzer
     from pouls_analysis.themes.taxonomy import Theme
 
-    mapped = tax.by_alias()
+    mapped = _aliases(tax)
     unmapped = sorted({o.category for s in train for o in s.opinions} - set(mapped))
     if not unmapped:
         return tax
@@ -346,7 +353,7 @@ def _category_coverage(
     """
     from pouls_analysis.themes.taxonomy import load_taxonomy
 
-    mapped = set(load_taxonomy(taxonomy).by_alias())
+    mapped = set(_aliases(load_taxonomy(taxonomy)))
     in_gold = {o.category for s in gold for o in s.opinions}
     if train is None:
         out: dict[str, Any] = {"unmapped_categories": sorted(in_gold - mapped)}
