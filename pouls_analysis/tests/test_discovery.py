@@ -149,6 +149,12 @@ def test_groups_hold_as_the_sample_grows() -> None:
 
     order = np.random.RandomState(0).permutation(len(SUBJECT_TEXTS))
     texts = [SUBJECT_TEXTS[i] for i in order]
-    small = ThemeDiscoverer(random_state=0).fit(texts[:16]).labels_
     large = ThemeDiscoverer(random_state=0).fit(texts).labels_
-    assert adjusted_rand_score(small, large[:16]) >= 0.8
+    for n in (12, 16, 20):
+        small = ThemeDiscoverer(random_state=0).fit(texts[:n]).labels_
+        # A group of the small sample stays one group of the large one; only texts that
+        # were « divers » (a subject with too few texts yet) may join a group later.
+        for label in set(small[small >= 0].tolist()):
+            assert len(set(large[:n][small == label].tolist()) - {-1}) == 1
+            assert (large[:n][small == label] >= 0).all()
+    assert adjusted_rand_score(small, large[:20]) == 1.0

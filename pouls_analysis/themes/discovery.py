@@ -424,7 +424,10 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
         sizes = np.bincount(self.labels_[self.labels_ >= 0], minlength=n_themes)
         # A label word must be found in two texts of the group at least (in groups of two
         # or more): a word of a single text ("diskpart") says nothing of the group.
-        shared = counts.multiply(counts >= np.minimum(sizes, 2).reshape(-1, 1)).tocsr()
+        shared = sparse.csr_matrix(counts, copy=True)
+        row_of = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+        shared.data = np.where(shared.data >= np.minimum(sizes, 2)[row_of], shared.data, 0.0)
+        shared.eliminate_zeros()
         keywords = _class_tfidf_keywords(shared, self.n_keywords)
         themes = []
         for i in range(n_themes):
