@@ -138,9 +138,10 @@ class AspectPolarityModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     Each mention is a text, the character span of its target (``(0, 0)`` when implicit) and its
     theme. Features: word and character n-grams of the mention's clause and of the whole text,
     the theme crossed with the clause's words, the lexicon score of the clause, the
-    out-of-the-box reading of the mention and of its wider context (``LexiconSentiment``), the mean word
-    vectors of the clause and of the context and, when given, word n-grams of a wider context
-    (such as the whole review the sentence comes from: the tone of the other sentences is a
+    out-of-the-box reading of the mention and of its wider context (``LexiconSentiment``),
+    the mean word vectors of the clause and of the context and, when given, word n-grams of a
+    wider context (such as the whole review the sentence comes from: the tone of the other
+    sentences is a
     strong hint).
 
     Parameters
