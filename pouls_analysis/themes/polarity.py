@@ -141,8 +141,7 @@ class AspectPolarityModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     out-of-the-box reading of the mention and of its wider context (``LexiconSentiment``),
     the mean word vectors of the clause and of the context and, when given, word n-grams of a
     wider context (such as the whole review the sentence comes from: the tone of the other
-    sentences is a
-    strong hint).
+    sentences is a strong hint).
 
     Parameters
     ----------
