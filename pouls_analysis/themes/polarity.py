@@ -308,7 +308,8 @@ class AspectPolarityModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     ) -> npt.NDArray[np.float64]:
         """Out-of-the-box polarity of each mention in its text, and of its wider context."""
         lexicon = self.lexicon_
-        tone = dict(zip(set(wider), lexicon.decision_function(list(set(wider))), strict=True))
+        unique = list(dict.fromkeys(wider))
+        tone = dict(zip(unique, lexicon.decision_function(unique), strict=True))
         out = np.empty((len(texts), 2), dtype=np.float64)
         for k, (text, span, context) in enumerate(zip(texts, spans, wider, strict=True)):
             out[k, 0] = lexicon.polarity_of_span(text, *span)
