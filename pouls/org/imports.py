@@ -355,7 +355,7 @@ def _check_managers(rows: list[Row], root: Perimeter) -> list[Row]:
     """A manager must be a person of the file or already under ``root`` (by employee id or
     e-mail); quarantining a manager's row quarantines their reports, hence the loop."""
     wanted = {row.manager for row in rows if row.manager}
-    known = set()
+    known: set[str] = set()
     for employee_id, email in Person.objects.filter(
         perimeter__path__startswith=root.path
     ).values_list("employee_id", "email"):
@@ -427,17 +427,17 @@ def _apply(
             person = Person.objects.create(perimeter=where, **values)
             s.people_created += 1
         else:
-            changed = [name for name, value in values.items() if getattr(person, name) != value]
+            fields = [name for name, value in values.items() if getattr(person, name) != value]
             if person.perimeter_id != where.pk:
                 person.perimeter = where
-                changed.append("perimeter")
+                fields.append("perimeter")
                 s.people_moved += 1
                 moved = True
-            if changed:
-                for name in changed:
+            if fields:
+                for name in fields:
                     if name != "perimeter":
                         setattr(person, name, values[name])
-                person.save(update_fields=changed)
+                person.save(update_fields=fields)
                 s.people_updated += 1
         by_row[row.number] = person
     _set_managers(rows, by_row, root)

@@ -158,7 +158,7 @@ def test_org_import_reimport_with_moves_and_rollups(
     stores = list(Perimeter.objects.filter(kind=Perimeter.Kind.STORE))
     for i, store in enumerate(stores * 3):
         make_feedback(
-            perimeter=store.children.first() if i % 2 else store,
+            perimeter=(store.children.first() or store) if i % 2 else store,
             nps=i % 11,
             received_at=dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC) + dt.timedelta(days=i % 20),
         )
