@@ -70,6 +70,8 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("directrice", Person.Kind.MANAGER),
     ("responsable", Person.Kind.MANAGER),
     ("chef", Person.Kind.MANAGER),
+    ("gerant", Person.Kind.MANAGER),
+    ("encadr", Person.Kind.MANAGER),
     ("head", Person.Kind.MANAGER),
     ("conseill", Person.Kind.ADVISOR),
     ("advisor", Person.Kind.ADVISOR),

@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from openpyxl import Workbook
 
 from pouls.feedback.models import Import, QuarantinedRow
@@ -17,7 +20,7 @@ from pouls.org.imports import do_import_org, recognise_columns
 from pouls.org.models import Perimeter, Person
 from pouls.rollups.fill import rebuild_all
 from pouls.rollups.models import MetricValue
-from pouls.testing import make_feedback
+from pouls.testing import Personas, make_feedback, make_grant, make_user
 
 HEADER = [
     "Matricule",
@@ -243,3 +246,39 @@ def test_xlsx_and_cli(root: Perimeter, tmp_path: Path) -> None:
     assert "ligne 4 : nom et prénom manquants" in result.output
     lea = Person.objects.get(employee_id="E2")
     assert lea.kind == Person.Kind.ADVISOR and lea.perimeter.ref == "MAG-LYON"
+
+
+def test_web_upload_preview_confirm_within_the_admins_perimeters(
+    client: Client, personas: Personas, tmp_path: Path, settings: Any
+) -> None:
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    rows = [
+        ["E1", "Martin", "Paul", "paul@ex.fr", "Gérant", "", "Magasin Arras", "", ""],
+        ["E2", "Durand", "Léa", "lea@ex.fr", "Vendeuse", "", "Magasin Arras", "Caisse", "E1"],
+        ["E3", "Petit", "Jo", "jo@", "Vendeur", "", "Magasin Arras", "", "E1"],
+    ]
+    data = write_csv(tmp_path / "rh.csv", rows).read_bytes()
+    client.force_login(personas.alice)
+    assert client.get(reverse("org-import")).status_code == 200
+    upload = SimpleUploadedFile("rh.csv", data, content_type="text/csv")
+    response = client.post(reverse("org-import"), {"perimeter": personas.nord.pk, "file": upload})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "acceptées 2 + en quarantaine 1 + doublons 0" in text and "e-mail invalide" in text
+    assert not Person.objects.filter(employee_id__startswith="E").exists()  # a preview
+    response = client.post(reverse("org-import"), {"confirm": "1"})
+    assert response.status_code == 302
+    lea = Person.objects.get(employee_id="E2")
+    assert lea.perimeter.path.startswith(personas.nord.path)
+    assert lea.manager == Person.objects.get(employee_id="E1")
+    assert not list((tmp_path / "uploads").iterdir())  # the raw file is gone
+
+    # An admin of Région Nord only cannot import under Région Sud.
+    nadia = make_user("nadia")
+    make_grant(nadia, personas.nord, "admin")
+    client.force_login(nadia)
+    upload = SimpleUploadedFile("rh.csv", data, content_type="text/csv")
+    response = client.post(reverse("org-import"), {"perimeter": personas.sud.pk, "file": upload})
+    assert response.status_code == 400
+    client.force_login(personas.bob)
+    assert client.get(reverse("org-import")).status_code == 403
