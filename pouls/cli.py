@@ -183,7 +183,8 @@ def _serve_with_worker(port: int) -> None:
 
 @main.group("import")
 def import_() -> None:
-    """Import customer voice from files (exports of survey tools, reviews, CRM)."""
+    """Import customer voice from files (exports of survey tools, reviews, CRM) and the
+    organisation from an HR export."""
 
 
 @import_.command("feedback")
@@ -265,6 +266,66 @@ def import_feedback(
         click.echo(f"  note — {note}")
     for name, count in sorted(summary.reasons.items(), key=lambda kv: -kv[1]):
         click.echo(f"  quarantaine — {name} : {count} ligne(s)")
+    if summary.code:
+        click.echo(f"import {summary.code}")
+    if strict and summary.quarantined:
+        sys.exit(1)
+
+
+@import_.command("org")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--into",
+    "into",
+    default=None,
+    help="Code or name of the perimeter the organisation goes under (default: the top).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and count everything, store nothing.")
+@click.option(
+    "--close-missing",
+    is_flag=True,
+    help="A full export: deactivate the people and close the perimeters it no longer lists.",
+)
+@click.option("--strict", is_flag=True, help="Exit with status 1 when rows were quarantined.")
+def import_org(
+    file: Path, into: str | None, dry_run: bool, close_missing: bool, strict: bool
+) -> None:
+    """Import the organisation (perimeters and people) from an HR export, CSV or XLSX.
+
+    One row per person: employee id, last and first name, e-mail, role, region, store,
+    team, manager (French or English headers). A re-import updates in place (people by
+    employee id, else e-mail; perimeters by code) and applies moves.
+
+    Example: pouls import org export_rh.xlsx --dry-run
+    """
+    _setup_django()
+    from pouls.feedback.importers.readers import FileRejected
+    from pouls.org.imports import do_import_org
+
+    try:
+        summary = do_import_org(
+            file, root=_perimeter(into), dry_run=dry_run, close_missing=close_missing
+        )
+    except FileRejected as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("colonnes : " + ", ".join(f"{k} <- {v}" for k, v in summary.columns.items()))
+    click.echo(
+        f"lues {summary.read} = acceptées {summary.accepted} + en quarantaine "
+        f"{summary.quarantined} + doublons {summary.duplicates}"
+        + (" (essai à blanc : rien n'a été enregistré)" if dry_run else "")
+    )
+    click.echo(
+        f"périmètres : {summary.perimeters_created} créés, {summary.perimeters_updated} "
+        f"modifiés dont {summary.perimeters_moved} déplacés, {summary.perimeters_closed} fermés"
+    )
+    click.echo(
+        f"personnes : {summary.people_created} créées, {summary.people_updated} modifiées "
+        f"dont {summary.people_moved} déplacées, {summary.people_deactivated} désactivées"
+    )
+    for name, count in sorted(summary.reasons.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  quarantaine — {name} : {count} ligne(s)")
+    for number, reasons in summary.rejects[:50]:
+        click.echo(f"  ligne {number} : {' ; '.join(reasons)}")
     if summary.code:
         click.echo(f"import {summary.code}")
     if strict and summary.quarantined:

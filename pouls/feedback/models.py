@@ -128,6 +128,7 @@ class Import(models.Model):
         FEEDBACK = "feedback", _("Retours clients")
         SALES = "sales", _("Ventes et activité")
         MAIL = "mail", _("E-mails et courriers")
+        ORG = "org", _("Organisation (export RH)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")

@@ -119,6 +119,18 @@ class Person(models.Model):
         related_name="person",
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    # From the HR export (pouls import org): the key a re-import updates the person by
+    # (the employee id, else the e-mail), and the person's manager.
+    employee_id = models.CharField(_("matricule"), max_length=64, blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("manager"),
+    )
 
     objects = ScopedQuerySet["Person"].as_manager()
 
@@ -130,8 +142,14 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(first_name="") | ~models.Q(last_name=""),
                 name="org_person_has_a_name",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["employee_id"],
+                condition=~models.Q(employee_id=""),
+                name="org_person_unique_employee_id",
+            ),
         ]
+        indexes = [models.Index(fields=["email"], name="org_person_email")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

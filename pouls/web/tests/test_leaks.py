@@ -232,6 +232,7 @@ REGISTRY: dict[str, Spec] = {
     "org-perimeter-new": Spec(None, "alice", denied="carol"),
     "org-perimeter-edit": Spec(_perimeter, "alice", denied="carol"),
     "org-perimeter-close": Spec(_perimeter, "alice", "post", denied="dave"),
+    "org-import": Spec(None, "alice", denied="bob"),
     "org-audit-list": Spec(None, "alice", denied="carol"),
     "org-audit-export": Spec(None, "alice", denied="bob"),
 }
