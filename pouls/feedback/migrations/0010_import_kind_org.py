@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0008_add_feedback_search"),
+        ("feedback", "0009_encrypt_callback_contacts"),
     ]
 
     operations = [
