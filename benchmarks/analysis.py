@@ -53,7 +53,15 @@ from typing import Any
 
 from benchmarks._machine import describe
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data of the checkout (a worktree under wt/ finds it one level further up).
+DATA = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[2:4]
+        if (p / "shared" / "data").exists()
+    ),
+    Path(__file__).resolve().parents[2] / "shared" / "data",
+)
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARIES = (
     "numpy",
