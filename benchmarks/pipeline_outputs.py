@@ -126,6 +126,12 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return fields
 
 
+def _theme_changes(old: list[dict[str, Any]] | None, new: list[dict[str, Any]] | None) -> list[str]:
+    before = {m["theme"] for m in old or ()}
+    after = {m["theme"] for m in new or ()}
+    return [f"-{t}" for t in sorted(before - after)] + [f"+{t}" for t in sorted(after - before)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     group = parser.add_mutually_exclusive_group(required=True)
@@ -153,6 +159,7 @@ def main() -> None:
     regressions: Counter[str] = Counter()
     same: Counter[str] = Counter()
     examples: list[str] = []
+    changes: Counter[str] = Counter()
     for index, ((source, text), old, new) in enumerate(zip(pairs, saved, found, strict=True)):
         fields = _differences(old, new)
         if not fields:
@@ -160,12 +167,14 @@ def main() -> None:
         elif _PLACEHOLDER.search(text):
             expected[source] += 1
             expected.update(f"  {f}" for f in fields)
+            changes.update(_theme_changes(old["pipeline"]["themes"], new["pipeline"]["themes"]))
         else:
             regressions[source] += 1
             if len(examples) < 20:
                 examples.append(f"{source} #{index}: {', '.join(fields)}")
     print(f"identical: {sum(same.values()):,} ({dict(same)})")
     print(f"different, text with a typed placeholder (expected): {dict(expected)}")
+    print(f"  themes gained (+) or lost (-) there: {dict(changes)}")
     print(f"different, no placeholder (regressions): {dict(regressions)}")
     for line in examples:
         print("  " + line)

@@ -35,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from pouls_analysis._spacy import load_french
 from pouls_analysis._validation import check_texts
 from pouls_analysis.exceptions import InvalidInputError
+from pouls_analysis.privacy.placeholders import blank_placeholders, drop_placeholders
 
 __all__ = [
     "EMO_NEG",
@@ -72,15 +73,17 @@ class PreprocessedText:
     All per-token tuples have the same length. Punctuation runs ("!!!", ",") are tokens too;
     emojis and emoticons become the tokens ``"emo_pos"`` / ``"emo_neg"`` (unknown emojis keep
     their character). One original word may give several tokens ("svp" -> "s'", "il",
-    "vous", "plaît"), which then share its span.
+    "vous", "plaît"), which then share its span. Typed placeholders of the pseudonymiser
+    (``[NOM]``, ``[TÉLÉPHONE]``...) give no token: they are not words of the text.
 
     Attributes
     ----------
     original : str
         The text as received.
     normalized : str
-        ``original`` with elongations squeezed and SMS spellings expanded (French only);
-        case, accents and layout are kept.
+        ``original`` with elongations squeezed and SMS spellings expanded (French only) and
+        typed placeholders (``[NOM]``, ``[TÉLÉPHONE]``...) left out; case, accents and layout
+        are kept.
     lang : str
         ISO 639-1 code ("fr", "en", ...), or "und" when undetermined (no letters, or a
         language outside the detector's list).
@@ -508,8 +511,11 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """
         check_is_fitted(self, "languages_")
         texts = check_texts(X)
-        raw = [_split(text) for text in texts]
-        langs = self._languages(texts, raw)
+        # Typed placeholders ("[TÉLÉPHONE]") are not words: they are blanked before the split
+        # and the language guess, so they give no token, and spans stay on the original.
+        read = [blank_placeholders(text) for text in texts]
+        raw = [_split(text) for text in read]
+        langs = self._languages(read, raw)
         docs = [
             self._french(text, tokens) if lang == "fr" else _other(text, tokens, lang)
             for text, tokens, lang in zip(texts, raw, langs, strict=True)
@@ -590,7 +596,7 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         tokens, lemmas, keys, rows = zip(*flat, strict=True) if flat else ((), (), (), ())
         return PreprocessedText(
             original=text,
-            normalized=_apply(text, changes) if changes else text,
+            normalized=drop_placeholders(_apply(text, changes) if changes else text),
             lang="fr",
             is_french=True,
             tokens=tokens,
@@ -801,7 +807,7 @@ def _other(text: str, raw: list[_Raw], lang: str) -> PreprocessedText:
     n = len(tokens)
     return PreprocessedText(
         original=text,
-        normalized=text,
+        normalized=drop_placeholders(text),
         lang=lang,
         is_french=False,
         tokens=token_tuple,

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from pouls_analysis._spacy import load_french
+from pouls_analysis.privacy.placeholders import blank_placeholders
 
 __all__ = ["LemmaAnalyzer", "LemmaDoc", "french_stop_words", "strip_accents"]
 
@@ -91,9 +92,8 @@ class LemmaDoc:
         return self._ends
 
     def _find_spans(self) -> None:
-        spans = np.array([m.span() for m in _TOKEN_RE.finditer(self.text)], dtype=np.int64).reshape(
-            -1, 2
-        )
+        found = _TOKEN_RE.finditer(blank_placeholders(self.text))
+        spans = np.array([m.span() for m in found], dtype=np.int64).reshape(-1, 2)
         self._starts, self._ends = spans[:, 0].copy(), spans[:, 1].copy()
 
 
@@ -138,7 +138,8 @@ class LemmaAnalyzer:
         known = self._token_ids.get
         findall = _TOKEN_RE.findall
         for text in texts:
-            tokens = findall(text)
+            # Typed placeholders ("[TÉLÉPHONE]") are not words (blanked: offsets are kept).
+            tokens = findall(blank_placeholders(text))
             ids = [known(token) for token in tokens]
             if None in ids:
                 ids = [token_id(token) for token in tokens]
