@@ -203,7 +203,7 @@ def _print_parts(texts: list[str]) -> None:
     french = [doc for doc in docs if doc.is_french]
     assert pipeline.themes_ is not None and pipeline.behaviours_ is not None
     started = clock()
-    pipeline.themes_.annotate([doc.original for doc in french])
+    pipeline.themes_.annotate(french)
     parts["themes (with evidence)"] = clock() - started
     started = clock()
     pipeline.lexicon_.analyze_docs(docs)

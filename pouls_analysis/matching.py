@@ -1,0 +1,218 @@
+"""Compiled multi-pattern matching: every pattern at once, over a whole batch of texts.
+
+Theme expressions ("service client", "au téléphone") are sequences of token ids; looking
+each one up at every token of every text is per-token Python work. ``SequenceMatcher``
+finds all of them in one pass of a compiled automaton over the batch, with the first
+backend that imports, chosen once at import (``BACKEND``):
+
+- ``"hyperscan"``: Intel's Hyperscan (PyPI ``hyperscan``; wheels for CPython 3.11 on x86_64
+  Linux). The batch is one byte string, four bytes per token.
+- ``"ahocorasick"``: an Aho-Corasick automaton (PyPI ``pyahocorasick``, pure C, wheels for
+  most platforms). The batch is one ``str``, one character per token.
+- ``"python"``: no extra package; sequences are looked up by their first token in a dict.
+
+All backends give the same occurrences (a test runs every available backend on the
+project's corpora): every occurrence of every sequence, overlapping ones included.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["AVAILABLE_BACKENDS", "BACKEND", "SequenceMatcher"]
+
+#: Backends importable here, fastest first.
+AVAILABLE_BACKENDS: tuple[str, ...] = tuple(
+    name
+    for name, module in (("hyperscan", "hyperscan"), ("ahocorasick", "ahocorasick"))
+    if importlib.util.find_spec(module) is not None
+) + ("python",)
+
+#: The backend used when none is asked for.
+BACKEND: str = AVAILABLE_BACKENDS[0]
+
+# One occurrence: (text index in the batch, token index in the text, sequence index).
+Hit = tuple[int, int, int]
+
+# Token ids are shifted by one (0 separates the texts of a batch); in a str, code points from
+# the surrogate range on are moved past it (a str cannot hold lone surrogates).
+_SURROGATES = 0xD800
+_SURROGATE_SPAN = 0x800
+_MAX_CHAR = 0x10FFFF
+
+
+class SequenceMatcher:
+    """All occurrences of many token-id sequences in many texts, in one pass.
+
+    Parameters
+    ----------
+    sequences : sequence of tuple of int
+        Token-id sequences (non-negative ids); empty ones never match; duplicates are each
+        reported.
+    backend : {"hyperscan", "ahocorasick", "python"} or None, default=None
+        ``None`` uses ``BACKEND``.
+
+    Examples
+    --------
+    >>> matcher = SequenceMatcher([(5, 6), (6,), (6, 6)])
+    >>> import numpy as np
+    >>> sorted(matcher.find([np.array([1, 5, 6]), np.array([5, 6, 6])]))
+    [(0, 1, 0), (0, 2, 1), (1, 0, 0), (1, 1, 1), (1, 1, 2), (1, 2, 1)]
+    """
+
+    def __init__(self, sequences: Sequence[tuple[int, ...]], backend: str | None = None) -> None:
+        self.backend = BACKEND if backend is None else backend
+        if self.backend not in AVAILABLE_BACKENDS:
+            raise ValueError(
+                f"backend {self.backend!r} is not available here (available: "
+                f"{', '.join(AVAILABLE_BACKENDS)})."
+            )
+        # Each distinct sequence is compiled once and stands for every index it was given at.
+        self._unique: list[tuple[int, ...]] = []
+        self._owners: list[tuple[int, ...]] = []
+        where: dict[tuple[int, ...], list[int]] = {}
+        for index, sequence in enumerate(sequences):
+            if sequence:
+                where.setdefault(tuple(int(i) for i in sequence), []).append(index)
+        for sequence, owners in where.items():
+            self._unique.append(sequence)
+            self._owners.append(tuple(owners))
+        self._engine: Any = None
+        if self._unique:
+            self._engine = getattr(self, f"_compile_{self.backend}")()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Compiled automata are rebuilt after unpickling rather than serialised.
+        state = dict(self.__dict__)
+        state["_engine"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self._unique:
+            self._engine = getattr(self, f"_compile_{self.backend}")()
+
+    def find(self, texts: Sequence[npt.NDArray[np.int64]]) -> list[Hit]:
+        """Every occurrence, as ``(text index, token index, sequence index)``.
+
+        The order of the occurrences is not specified.
+        """
+        if not self._unique or not texts:
+            return []
+        found: list[Hit] = getattr(self, f"_find_{self.backend}")(texts)
+        return found
+
+    # ------------------------------------------------------------------ python
+    def _compile_python(self) -> dict[int, list[tuple[int, tuple[int, ...]]]]:
+        first: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        for u, sequence in enumerate(self._unique):
+            first.setdefault(sequence[0], []).append((u, sequence))
+        return first
+
+    def _find_python(self, texts: Sequence[npt.NDArray[np.int64]]) -> list[Hit]:
+        first = self._engine
+        hits: list[Hit] = []
+        for d, array in enumerate(texts):
+            ids = array.tolist()
+            for i, token in enumerate(ids):
+                for u, sequence in first.get(token, ()):
+                    if tuple(ids[i : i + len(sequence)]) == sequence:
+                        hits.extend((d, i, owner) for owner in self._owners[u])
+        return hits
+
+    # --------------------------------------------------------------- batches
+    def _flat(self, texts: Sequence[npt.NDArray[np.int64]]) -> tuple[Any, Any]:
+        """The batch as one array (ids + 1, a 0 after each text) and each text's offset."""
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        offsets = np.zeros(len(texts), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=offsets[1:])
+        flat = np.zeros(int(lengths.sum()), dtype=np.int64)
+        for offset, array in zip(offsets.tolist(), texts, strict=True):
+            flat[offset : offset + len(array)] = array
+            flat[offset : offset + len(array)] += 1
+        return flat, offsets
+
+    def _hits(self, offsets: Any, starts: list[int], uniques: list[int]) -> list[Hit]:
+        """Occurrences from their start in the flat batch and their distinct sequence."""
+        if not starts:
+            return []
+        where = np.asarray(starts, dtype=np.int64)
+        texts = np.searchsorted(offsets, where, side="right") - 1
+        positions = where - offsets[texts]
+        hits: list[Hit] = []
+        owners = self._owners
+        for d, i, u in zip(texts.tolist(), positions.tolist(), uniques, strict=True):
+            hits.extend((d, i, owner) for owner in owners[u])
+        return hits
+
+    # ------------------------------------------------------------- hyperscan
+    def _compile_hyperscan(self) -> Any:
+        import hyperscan
+
+        expressions = [
+            "".join(f"\\x{b:02x}" for b in _words(sequence).tobytes()).encode("ascii")
+            for sequence in self._unique
+        ]
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=0,
+        )
+        return database
+
+    def _find_hyperscan(self, texts: Sequence[npt.NDArray[np.int64]]) -> list[Hit]:
+        flat, offsets = self._flat(texts)
+        data = flat.astype(">u4").tobytes()
+        lengths = [4 * len(s) for s in self._unique]
+        starts: list[int] = []
+        uniques: list[int] = []
+
+        def on_match(u: int, _from: int, to: int, _flags: int, _context: Any) -> None:
+            start = to - lengths[u]
+            # A match that does not start on a token boundary straddles two tokens.
+            if start % 4 == 0:
+                starts.append(start // 4)
+                uniques.append(u)
+
+        self._engine.scan(data, match_event_handler=on_match)
+        return self._hits(offsets, starts, uniques)
+
+    # ----------------------------------------------------------- ahocorasick
+    def _compile_ahocorasick(self) -> Any:
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for u, sequence in enumerate(self._unique):
+            automaton.add_word(_chars(np.asarray(sequence, dtype=np.int64) + 1), (u, len(sequence)))
+        automaton.make_automaton()
+        return automaton
+
+    def _find_ahocorasick(self, texts: Sequence[npt.NDArray[np.int64]]) -> list[Hit]:
+        flat, offsets = self._flat(texts)
+        if len(flat) and int(flat.max()) >= _MAX_CHAR - _SURROGATE_SPAN:
+            return self._find_python(texts)  # more distinct tokens than code points
+        starts: list[int] = []
+        uniques: list[int] = []
+        for end, (u, length) in self._engine.iter(_chars(flat)):
+            starts.append(end - length + 1)
+            uniques.append(u)
+        return self._hits(offsets, starts, uniques)
+
+
+def _words(sequence: tuple[int, ...]) -> npt.NDArray[Any]:
+    """A sequence as the big-endian 32-bit words of the hyperscan batch (ids + 1)."""
+    return (np.asarray(sequence, dtype=np.int64) + 1).astype(">u4")
+
+
+def _chars(values: npt.NDArray[np.int64]) -> str:
+    """Shifted ids as a str, one character each (past the surrogate range)."""
+    shifted = values + np.where(values >= _SURROGATES, _SURROGATE_SPAN, 0)
+    text: str = shifted.astype("<u4").tobytes().decode("utf-32-le")
+    return text
