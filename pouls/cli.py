@@ -85,7 +85,7 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
             f"({time.perf_counter() - started:.0f} s)."
         )
     _analyse_texts()
-    _refresh_rollups()
+    _after_analysis()
     url = f"http://127.0.0.1:{port}/"
     click.echo(f"\nPouls : {url}")
     click.echo(f"Identifiants de démonstration (mot de passe : {DEMO_PASSWORD}) :")
@@ -122,16 +122,18 @@ def _scan_candidate_themes() -> None:
     click.echo(f"  {found} thèmes candidats ({time.perf_counter() - started:.0f} s).")
 
 
-def _refresh_rollups() -> None:
-    """Bring the dashboards' pre-aggregated figures up to date (quick when nothing changed)."""
-    from pouls.rollups.fill import refresh
+def _after_analysis() -> None:
+    """What follows every analysis pass (callbacks, rollups, weak signals), so the demo's
+    planted scenarios are on the pages at first start; quick when nothing changed."""
+    from pouls.chain import after_analysis
 
     started = time.perf_counter()
-    periods = refresh()
-    if periods:
-        click.echo(
-            f"Agrégats : {periods} périodes calculées ({time.perf_counter() - started:.0f} s)."
-        )
+    done = after_analysis()
+    click.echo(
+        f"Rappels, agrégats et signaux : {done.callbacks_queued} rappels, "
+        f"{done.periods_refreshed} périodes, {done.signals_found} signaux "
+        f"({time.perf_counter() - started:.0f} s)."
+    )
 
 
 def _serve_with_worker(port: int) -> None:
@@ -391,6 +393,114 @@ def _perimeter(into: str | None) -> Any:
     if found is None:
         raise click.ClickException(f"Périmètre « {into} » introuvable (code ou nom).")
     return found
+
+
+def _setup_django_or_fail() -> None:
+    """Django set up, or the settings' one-line reason as a command error (no traceback)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup_django()
+    except ImproperlyConfigured as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="HOST:PORT to listen on.")
+@click.option("--workers", default=2, show_default=True, help="Web processes (about one per core).")
+@click.option("--threads", default=4, show_default=True, help="Threads per web process.")
+@click.option(
+    "--timeout", default=120, show_default=True, help="Seconds before a stuck request is killed."
+)
+@click.option("--migrate", is_flag=True, help="Apply pending database migrations first.")
+def serve(bind: str, workers: int, threads: int, timeout: int, migrate: bool) -> None:
+    """Serve Pouls in production with gunicorn (run `pouls worker` beside it).
+
+    Refuses to start in debug mode or without POULS_SECRET_KEY; collects the static files
+    (hashed names, gzip and brotli, cached for a year) before it starts.
+
+    Example: POULS_SECRET_KEY=... pouls serve --bind 0.0.0.0:8000 --workers 2
+    """
+    os.environ["POULS_SERVE"] = "1"
+    _setup_django_or_fail()
+    from django.core.management import call_command
+
+    from pouls.ops.serve import (
+        ServeRefused,
+        check_production_settings,
+        gunicorn_argv,
+        prepare_static,
+    )
+
+    try:
+        check_production_settings()
+    except ServeRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    prepare_static()
+    argv = gunicorn_argv(bind=bind, workers=workers, threads=threads, timeout=timeout)
+    click.echo(f"Pouls : http://{bind}/ ({workers} processus web)")
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+
+
+@main.command()
+@click.option(
+    "--interval", default=1.0, show_default=True, help="Seconds between queue polls when idle."
+)
+@click.option("--max-tasks", type=int, default=None, help="Exit after this many tasks (tests).")
+@click.option("--no-schedule", is_flag=True, help="Do not queue the daily jobs from this process.")
+def worker(interval: float, max_tasks: int | None, no_schedule: bool) -> None:
+    """Run background tasks (imports, analysis, daily jobs); start one or more per machine.
+
+    Several workers on several machines share one PostgreSQL database: each task runs once,
+    one worker at a time runs the analysis pass, and each daily job runs once a day at
+    POULS_DAILY_AT.
+
+    Example: pouls worker
+    """
+    _setup_django_or_fail()
+    from pouls.ops.worker import run_worker
+
+    run_worker(interval=interval, max_tasks=max_tasks, schedule=not no_schedule)
+
+
+@main.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup(dest: Path) -> None:
+    """Back up the database and learned models into a new folder (never the secret key).
+
+    SQLite is copied with its online backup API while the server runs; PostgreSQL with
+    pg_dump.
+
+    Example: pouls backup /var/backups/pouls/2026-12-07
+    """
+    _setup_django_or_fail()
+    from pouls.ops.backup import BackupError, do_backup
+
+    try:
+        manifest = do_backup(dest)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Sauvegarde {manifest['database']} écrite dans {dest}")
+
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore(src: Path) -> None:
+    """Restore a backup into an empty database (this POULS_DATA_DIR or POULS_DATABASE_URL).
+
+    Example: POULS_DATA_DIR=/srv/pouls-new pouls restore /var/backups/pouls/2026-12-07
+    """
+    _setup_django_or_fail()
+    from pouls.ops.backup import BackupError, do_restore
+
+    try:
+        manifest = do_restore(src)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Sauvegarde du {manifest['created_at'][:10]} restaurée.")
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

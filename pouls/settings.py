@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -11,7 +12,7 @@ import dj_database_url
 import plotly
 from django.core.exceptions import ImproperlyConfigured
 
-from pouls.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from pouls.lib.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -80,10 +81,12 @@ INSTALLED_APPS = [
     "pouls.callbacks",
     "pouls.briefings",
     "pouls.climate",
+    "pouls.ops",
     "pouls.web",
 ]
 
 MIDDLEWARE = [
+    "pouls.lib.logs.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,9 +178,20 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing root
 # Plotly's JavaScript is served from the installed plotly package: no CDN, nothing vendored.
 STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
-# Whitenoise serves static files straight from the finders, so no collectstatic step is needed.
+# Whitenoise serves static files straight from the finders, so no collectstatic step is needed
+# for the demo and tests. `pouls serve` (POULS_SERVE=1) collects them first with hashed names,
+# gzip and brotli copies, which whitenoise serves with a one-year cache.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+SERVE = env_bool("POULS_SERVE", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if SERVE
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("POULS_SECURE_COOKIES", default=False)
@@ -200,14 +214,72 @@ POULS_SURVEY_POSTS_PER_LINK = env_int("POULS_SURVEY_POSTS_PER_LINK", 300, minimu
 # « Mon pouls »: a seller's own NPS is shown from this many rated answers (else the team's).
 POULS_MIN_SELLER_ANSWERS = env_int("POULS_MIN_SELLER_ANSWERS", 30, minimum=1)
 
+
+def _daily_at() -> dt.time | None:
+    value = env_str("POULS_DAILY_AT", "06:30").strip().lower()
+    if value == "off":
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"POULS_DAILY_AT={value!r} is not a time; accepted: HH:MM (local time) or off."
+        ) from None
+
+
+# Daily jobs (purge, candidate themes, callback reminders, briefings, digests) are queued by
+# `pouls worker` once a day after this local time; "off" leaves them to the operator.
+POULS_DAILY_AT = _daily_at()
+
+
+def _caches() -> dict[str, dict[str, object]]:
+    """POULS_CACHE_URL: redis://HOST:PORT/DB or db://TABLE, shared by every web and worker
+    process (survey throttles, the climate memo); default: one process's own memory."""
+    url = env_str("POULS_CACHE_URL").strip()
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    if url.startswith("db://") and url[5:].isidentifier():
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": url[5:],
+            }
+        }
+    raise ImproperlyConfigured(
+        f"POULS_CACHE_URL={url.split('@')[-1]!r} is not supported; accepted: "
+        "redis://HOST:PORT/DB or db://TABLE_NAME (then run `pouls manage createcachetable`)."
+    )
+
+
+CACHES = _caches()
+
 EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Respondents' one-time tokens are in request paths: these loggers write paths.
-    "filters": {"redact_tokens": {"()": "pouls.climate.redact.RedactTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_tokens": {"()": "pouls.climate.redact.RedactTokens"},
+        "request_id": {"()": "pouls.lib.logs.RequestIdFilter"},
+    },
+    "formatters": {"json": {"()": "pouls.lib.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            # POULS_LOG_FORMAT=json: one JSON object per line, for a log collector.
+            **(
+                {"formatter": "json"}
+                if env_choice("POULS_LOG_FORMAT", "text", ("text", "json")) == "json"
+                else {}
+            ),
+        }
+    },
     "loggers": {
         "django.server": {
             "handlers": ["console"],

@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pouls.ops.health import health
+
 urlpatterns = [
+    path("health/", health, name="ops-health"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,7 +28,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from pouls.annotations.models import Annotation, BehaviourMatch, ThemeMention
-from pouls.annotations.signals import annotated
 from pouls.feedback.models import Feedback
 
 logger = logging.getLogger(__name__)
@@ -226,7 +225,6 @@ def annotate(feedback_ids: Sequence[int]) -> int:
         Annotation.objects.bulk_create(notes, batch_size=500)
         ThemeMention.objects.bulk_create(themes, batch_size=500)
         BehaviourMatch.objects.bulk_create(behaviours, batch_size=500)
-    annotated.send(sender=Annotation, feedback_ids=ids)
     return len(rows)
 
 
@@ -250,10 +248,13 @@ def pending_ids(limit: int) -> list[int]:
     )
 
 
-def annotate_pending(batch: int = BATCH) -> int:
-    """Annotate every pending feedback text, a batch at a time; returns how many."""
+def annotate_pending(batch: int = BATCH, on_batch: Callable[[], object] | None = None) -> int:
+    """Annotate every pending feedback text, a batch at a time; returns how many.
+    ``on_batch`` runs after each batch (the worker renews its lease there)."""
     done = 0
     while ids := pending_ids(batch):
         done += annotate(ids)
+        if on_batch is not None:
+            on_batch()
         logger.debug("annotated %d feedback texts", done)
     return done

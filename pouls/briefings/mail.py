@@ -15,8 +15,8 @@ from pouls.briefings.actions import do_create_briefing
 from pouls.briefings.models import BriefingSchedule, Period
 from pouls.briefings.queries import default_start
 from pouls.briefings.render import render_markdown
+from pouls.lib.dates import week_start
 from pouls.org.models import Perimeter
-from pouls.rollups.fill import week_start
 
 logger = logging.getLogger(__name__)
 

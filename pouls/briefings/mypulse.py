@@ -25,8 +25,8 @@ from pouls.briefings.formula import FormulaError, evaluate_formula
 from pouls.briefings.models import CommissionRule
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
+from pouls.lib.dates import week_start
 from pouls.org.models import Perimeter, Person, path_prefixes
-from pouls.rollups.fill import week_start
 from pouls.rollups.queries import nps_counts, nps_of
 from pouls_analysis import NpsResult, nps_from_counts
 

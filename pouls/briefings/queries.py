@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from pouls.briefings import sections
 from pouls.briefings.models import Briefing, Commitment, Period
+from pouls.lib.dates import last_complete_week
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_subtree_ids
-from pouls.rollups.fill import week_start
 
 SNAPSHOT_VERSION = 1
 # Section keys in presentation order, with their builder (7 and 8 are built last: the
@@ -59,7 +59,7 @@ def default_start(period: str, today: dt.date | None = None) -> dt.date:
     today = today or timezone.localdate()
     if period == Period.DAILY:
         return today - dt.timedelta(days=1)
-    return week_start(today) - dt.timedelta(days=7)
+    return last_complete_week(today)
 
 
 def period_end(period: str, start: dt.date) -> dt.date:

@@ -25,11 +25,11 @@ from pouls.annotations.models import BehaviourMatch
 from pouls.annotations.services import theme_labels
 from pouls.briefings.models import Briefing, Commitment
 from pouls.feedback.models import Feedback
+from pouls.lib.wording import reliability_words
 from pouls.org.models import Perimeter
-from pouls.rollups.queries import nps_counts, nps_of, theme_shares, weekly_trend
+from pouls.rollups.queries import THEME_WEEKS, nps_counts, nps_of, theme_shares, weekly_trend
 from pouls.watch.evidence import sentence_around
 from pouls.watch.models import ThemeSignal
-from pouls.web.queries import THEME_WEEKS, reliability_words
 from pouls_analysis import NpsResult, compare_nps
 from pouls_analysis.stats.compare import MIN_N_TO_COMPARE
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from pouls.annotations.models import Polarity
 from pouls.callbacks.models import CLOSING, Callback, CallLog
-from pouls.feedback import privacy
 from pouls.feedback.models import Feedback
+from pouls.lib import privacy
 from pouls.org.models import Grant, Perimeter
 
 logger = logging.getLogger(__name__)
@@ -70,21 +70,17 @@ def do_queue_callbacks(feedback_ids: Sequence[int]) -> int:
     return len(rows)
 
 
-def queue_after_annotation(sender: Any, feedback_ids: Sequence[int], **kwargs: Any) -> None:
-    """Receiver of ``annotations.signals.annotated``: the sentiment is now known."""
-    do_queue_callbacks(feedback_ids)
-
-
-def queue_after_analysis(sender: Any, **kwargs: Any) -> None:
-    """Receiver of ``annotations.signals.analysis_finished`` (after every import): imported
-    detractors without a text are never annotated, so the recent ones are swept here."""
+def do_queue_recent_callbacks() -> int:
+    """After each analysis pass (``pouls.chain.after_analysis``): every recent consenting
+    answer not queued yet is checked, so detractors without a text and passives whose text was
+    just found negative both enter the queue; how many were queued."""
     recent = Feedback.objects.filter(
         received_at__gte=timezone.now() - MAX_AGE,
         callback_consent=True,
-        nps__lte=6,
+        nps__lte=8,
         callback__isnull=True,
     ).values_list("pk", flat=True)
-    do_queue_callbacks(list(recent))
+    return do_queue_callbacks(list(recent))
 
 
 def can_log(user: Any, callback: Callback) -> bool:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pouls.climate.instruments import campaign_instruments
 from pouls.climate.models import Campaign, Comment, Invitation, Response, ResultGroup
-from pouls.feedback.privacy import pseudonymise
+from pouls.lib.privacy import pseudonymise
 from pouls.lib.scoping import save_for_user
 from pouls.org.models import Perimeter, Person
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from pouls.climate.models import ResultGroup
 from pouls.climate.report import export_rows, get_comments, get_customer_link, get_results
-from pouls.feedback.exports import to_csv
+from pouls.lib.exports import to_csv
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import Action, get_for_user_or_404
 from pouls.org.queries import list_breadcrumb

@@ -24,7 +24,7 @@ from pouls.demo import verbatims as grammar
 from pouls.demo.climate import build_climate_demo
 from pouls.feedback.importers.store import CONTACT_RETENTION
 from pouls.feedback.models import CallbackContact, Feedback
-from pouls.feedback.privacy import pseudonymise
+from pouls.lib.privacy import pseudonymise
 from pouls.org.models import Grant, Perimeter, Person
 
 logger = logging.getLogger(__name__)

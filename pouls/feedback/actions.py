@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from pouls.feedback import privacy
 from pouls.feedback.models import CallbackContact, Feedback
+from pouls.lib import privacy
 from pouls.org.models import Perimeter, Person
 
 
@@ -23,7 +23,7 @@ def do_file_field_report(
     """Store a field report, pseudonymised, in the addressed department or the sender's
     perimeter. The form has already restricted ``perimeter`` to the sender's scope; a report
     sent to a department lands in the department's scope, not the sender's."""
-    from pouls.annotations.tasks import request_analysis
+    from pouls.chain import request_analysis
 
     person = Person.objects.filter(user=user).first()
     report = Feedback.objects.create(

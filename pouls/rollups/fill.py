@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from pouls.annotations.models import Annotation, ThemeMention
 from pouls.feedback.models import Feedback
+from pouls.lib.dates import month_start, week_start
 from pouls.org.models import Perimeter
 from pouls.rollups.models import COUNTERS, FillState, MetricValue, Period, Watermark
 
@@ -29,14 +30,6 @@ logger = logging.getLogger(__name__)
 # Keys re-read below each watermark (rows of a concurrent import committed late).
 OVERLAP = 200
 _INDEX = {name: i for i, name in enumerate(COUNTERS)}
-
-
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def _next_start(period: str, start: dt.date) -> dt.date:

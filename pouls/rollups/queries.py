@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
+from pouls.lib.dates import week_start
 from pouls.rollups.models import Dimension, MetricValue, Period
 from pouls_analysis import NpsResult, nps_from_counts
 from pouls_analysis.stats.compare import (
@@ -25,6 +26,10 @@ _NPS_SUMS = {
     "detractors": Sum("detractors"),
     "volume": Sum("feedback"),
 }
+
+
+# Themes compare whole weeks: the last 8 complete ones against the 8 before.
+THEME_WEEKS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +110,7 @@ def theme_shares(
 ) -> list[ThemeShare]:
     """Each theme's share of the analysed texts over the last ``weeks`` complete weeks,
     against the same number of weeks before (two-proportion test), most frequent first."""
-    end = today - dt.timedelta(days=today.weekday())  # this week's Monday, excluded
+    end = week_start(today)  # this week's Monday, excluded
     middle = end - dt.timedelta(weeks=weeks)
     start = middle - dt.timedelta(weeks=weeks)
     rows = MetricValue.objects.for_user(user).filter(

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from pouls.callbacks.actions import do_queue_callbacks
-from pouls.feedback import privacy
+from pouls.chain import after_answer
 from pouls.feedback.importers.pipeline import store_answer
 from pouls.feedback.models import Feedback
+from pouls.lib import privacy
 from pouls.org.models import Perimeter, Person
 from pouls.surveys.models import Invitation, Survey, SurveyLink
 
@@ -124,7 +124,7 @@ def do_answer_survey(
             if invitation is not None:
                 raise AlreadyAnswered
             return None
-        do_queue_callbacks([stored.pk])
+        after_answer(stored.pk)
     logger.info("survey answer stored: link=%s feedback=%s", link.code, stored.code)
     return stored
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from typing import Any
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from pouls.rollups.fill import week_start
+from pouls.lib import dates
 from pouls.rollups.models import Dimension, MetricValue, Period
 from pouls.watch.models import ThemeSignal
 from pouls_analysis.signals.detect import BASELINE_PERIODS, WINDOWS, cusum, scan_latest
@@ -34,7 +33,7 @@ WATCHED_KINDS = ("store", "department")
 
 def last_complete_week(today: dt.date | None = None) -> dt.date:
     """Monday of the last week that is over."""
-    return week_start(today or timezone.localdate()) - dt.timedelta(days=7)
+    return dates.last_complete_week(today or timezone.localdate())
 
 
 def detect(week: dt.date) -> list[ThemeSignal]:
@@ -102,7 +101,3 @@ def detect_recent(weeks: int = 8, today: dt.date | None = None) -> int:
     for k in reversed(range(weeks)):
         found += len(detect(last - dt.timedelta(weeks=k)))
     return found
-
-
-def detect_after_analysis(sender: Any, **kwargs: Any) -> None:
-    detect_recent()

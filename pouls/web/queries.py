@@ -7,22 +7,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from pouls.activity.queries import Indicator, sales_and_activity
 from pouls.annotations.services import theme_labels
 from pouls.feedback.models import Feedback
 from pouls.feedback.queries import latest_verbatims
+from pouls.lib.wording import reliability_words
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb
-from pouls.rollups.queries import ThemeShare, TrendPoint, nps_counts, nps_of, theme_shares
+from pouls.rollups.queries import (
+    THEME_WEEKS,
+    ThemeShare,
+    TrendPoint,
+    nps_counts,
+    nps_of,
+    theme_shares,
+)
 from pouls_analysis import Difference, NpsResult, compare_nps
 from pouls_analysis.stats.compare import SmoothedNps, smooth_nps
-from pouls_analysis.stats.scores import MAX_RELIABLE_HALF_WIDTH, MIN_RELIABLE_N
 
 SALES_WINDOW_DAYS = 30
-# Themes compare whole weeks: the last 8 complete ones against the 8 before.
-THEME_WEEKS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,22 +53,6 @@ class Dashboard:
     period_days: int | None
     themes: list[ThemeShare]
     theme_weeks: int
-
-
-def reliability_words(result: NpsResult) -> list[str]:
-    """Why a score should not be read as precise, in words a manager understands."""
-    words = []
-    if "small_n" in result.unreliable_reasons:
-        words.append(
-            _("Peu fiable : %(n)s réponses seulement (il en faut au moins %(min)s).")
-            % {"n": result.n, "min": MIN_RELIABLE_N}
-        )
-    if "wide_interval" in result.unreliable_reasons and result.half_width is not None:
-        words.append(
-            _("Peu fiable : la marge d'erreur (± %(hw).0f points) dépasse ± %(max).0f points.")
-            % {"hw": result.half_width, "max": MAX_RELIABLE_HALF_WIDTH}
-        )
-    return words
 
 
 def period_start(since: dt.datetime | None) -> dt.date | None:

@@ -17,12 +17,13 @@ from pouls.annotations.corrections import TextThemes, do_correct_theme, text_the
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
 from pouls.feedback.queries import scoped_feedback
+from pouls.lib.forms import PeriodForm
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb, list_perimeters, list_subtree_ids
 from pouls.rollups.queries import weekly_trend
-from pouls.web.forms import PeriodForm, ThemeCorrectionForm, VerbatimFilterForm
+from pouls.web.forms import ThemeCorrectionForm, VerbatimFilterForm
 from pouls.web.queries import get_dashboard, list_home_rows, trend_payload
 
 

@@ -65,6 +65,7 @@ def _themes(text: str) -> set[str]:
     return set(ThemeMention.objects.filter(feedback=feedback).values_list("theme", flat=True))
 
 
+@pytest.mark.slow  # fits the theme model
 def test_corrections_teach_a_theme_and_every_text_is_annotated_again(
     personas: Personas, model_dir: Path
 ) -> None:

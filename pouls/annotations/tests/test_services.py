@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django_tasks_db.models import DBTaskResult
 
 from pouls.annotations.models import Annotation, BehaviourMatch, ThemeMention
 from pouls.annotations.services import annotate, annotate_pending, pending_ids
-from pouls.annotations.signals import annotated
 from pouls.feedback.actions import do_file_field_report
 from pouls.testing import Personas, make_feedback
 
@@ -75,21 +73,6 @@ def test_rows_of_an_older_analysis_version_are_redone(personas: Personas) -> Non
     assert pending_ids(10) == [late.pk]
     assert annotate_pending() == 1
     assert Annotation.objects.filter(version="0.0.0+old").count() == 0
-
-
-def test_listeners_hear_which_feedback_was_annotated(personas: Personas) -> None:
-    late = make_feedback(perimeter=personas.lille, nps=2, text=LATE)
-    heard: list[list[int]] = []
-
-    def listener(sender: Any, feedback_ids: list[int], **kwargs: Any) -> None:
-        heard.append(feedback_ids)
-
-    annotated.connect(listener)
-    try:
-        annotate([late.pk])
-    finally:
-        annotated.disconnect(listener)
-    assert heard == [[late.pk]]
 
 
 def test_annotations_are_scoped_like_their_feedback(personas: Personas) -> None:

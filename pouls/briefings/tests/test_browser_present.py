@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from pouls.briefings.actions import do_create_briefing
 from pouls.testing import PASSWORD, Personas, make_feedback, refresh_rollups
-from pouls.web.tests.test_browser import browser, live_url, page  # noqa: F401 - shared fixtures
 
 pytestmark = pytest.mark.browser
 

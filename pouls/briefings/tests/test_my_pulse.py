@@ -16,7 +16,7 @@ from pouls.briefings.models import CommissionRule
 from pouls.briefings.mypulse import get_my_pulse
 from pouls.briefings.tests.conftest import MARSEILLE_SECRET, PRAISES, Team
 from pouls.callbacks.models import Callback
-from pouls.rollups.fill import week_start
+from pouls.lib.dates import week_start
 from pouls.testing import make_grant, make_user
 
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from pouls.callbacks.models import Callback
 from pouls.testing import PASSWORD, Personas, make_grant, make_person, make_survey, make_user
-from pouls.web.tests.test_browser import browser, live_url, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

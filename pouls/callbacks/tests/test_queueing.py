@@ -14,9 +14,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from pouls.annotations.models import Annotation
-from pouls.annotations.signals import analysis_finished, annotated
-from pouls.callbacks.actions import do_queue_callbacks
+from pouls.callbacks.actions import do_queue_callbacks, do_queue_recent_callbacks
 from pouls.callbacks.models import Callback
+from pouls.chain import after_analysis
 from pouls.feedback.models import Feedback
 from pouls.testing import Personas, make_feedback, make_person
 
@@ -58,9 +58,9 @@ def test_imported_detractors_without_text_are_swept_after_the_analysis(
 ) -> None:
     silent = _answer(personas, 4, text="")
     _answer(personas, 4, text="", received_at=timezone.now() - dt.timedelta(days=30))
-    analysis_finished.send(sender=Annotation)
+    assert after_analysis().callbacks_queued == 1
     assert Callback.objects.get().feedback == silent
-    analysis_finished.send(sender=Annotation)
+    assert after_analysis().callbacks_queued == 0
     assert Callback.objects.count() == 1
 
 
@@ -83,10 +83,10 @@ def test_a_passive_enters_only_once_its_text_is_found_negative(personas: Persona
     assert do_queue_callbacks([negative.pk, positive.pk]) == 0  # not analysed yet
     _annotate(negative, "negative")
     _annotate(positive, "positive")
-    annotated.send(sender=Annotation, feedback_ids=[negative.pk, positive.pk])
+    assert do_queue_recent_callbacks() == 1
     callback = Callback.objects.get()
     assert callback.feedback == negative and callback.reason == "negative_passive"
-    annotated.send(sender=Annotation, feedback_ids=[negative.pk])  # re-analysis
+    assert do_queue_recent_callbacks() == 0  # another pass
     assert Callback.objects.count() == 1
 
 

@@ -14,10 +14,8 @@ from pouls.climate.actions import do_print_links
 from pouls.climate.models import ResultGroup
 from pouls.climate.tests.builders import answer, make_campaign
 from pouls.testing import PASSWORD, Personas
-from pouls.web.tests.test_browser import browser, live_url
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "live_url"]  # fixtures of the web app's browser test
 
 
 def test_an_employee_answers_on_a_phone_and_the_manager_sees_results_at_the_threshold(

@@ -18,6 +18,8 @@ from pouls_analysis import nps_from_scores
 END = dt.date(2026, 11, 15)
 PAYMENT_WORDS = ("paiement", "payer", "carte", "terminal", "tpe", "espèces", "cb")
 
+pytestmark = pytest.mark.slow  # builds the demo company
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: object) -> Iterator[dict[str, int]]:

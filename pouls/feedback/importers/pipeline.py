@@ -21,7 +21,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pouls.feedback import privacy
 from pouls.feedback.importers.letters import read_letters
 from pouls.feedback.importers.mail import MailRule, read_mail
 from pouls.feedback.importers.mapping import ColumnMapping, load_mapping, resolve
@@ -35,6 +34,7 @@ from pouls.feedback.importers.store import (
 )
 from pouls.feedback.importers.workers import PARALLEL_MIN_BYTES, WORKERS, chunk_preparer
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
+from pouls.lib import privacy
 from pouls.org.models import Perimeter
 
 logger = logging.getLogger(__name__)
@@ -329,8 +329,7 @@ def store_answer(feedback: Feedback, *, key: str, contact: str = "") -> Feedback
 
 
 def _request_analysis() -> None:
-    # Imported here: the annotations app builds on this one.
-    from pouls.annotations.tasks import request_analysis
+    from pouls.chain import request_analysis
 
     request_analysis()
 

@@ -18,11 +18,11 @@ from typing import Any
 from django.conf import settings
 from rapidfuzz import fuzz, process
 
-from pouls.feedback import privacy
 from pouls.feedback.importers import values as V
 from pouls.feedback.importers.mapping import Resolved, normalise
 from pouls.feedback.importers.readers import RawRow
 from pouls.feedback.models import Feedback
+from pouls.lib import privacy
 from pouls.lib.ids import time_ordered_uuid
 from pouls.org.models import Perimeter, Person
 

@@ -8,9 +8,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pouls.feedback import privacy
 from pouls.feedback.importers.mapping import MappingError, load_mapping, resolve
 from pouls.feedback.importers.readers import open_table
+from pouls.lib import privacy
 
 SAMPLE_ROWS = 3
 

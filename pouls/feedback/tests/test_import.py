@@ -11,7 +11,7 @@ from pouls.feedback.importers.mapping import PRESETS, MappingError
 from pouls.feedback.importers.pipeline import do_import_feedback
 from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import CallbackContact, Feedback, Import, QuarantinedRow
-from pouls.feedback.privacy import customer_ref
+from pouls.lib.privacy import customer_ref
 from pouls.testing import Personas
 
 DATA = Path(__file__).parent / "data"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pouls.feedback.importers.mail import MailRule, clean_body, html_to_text, read_mail
 from pouls.feedback.importers.pipeline import do_import_mail
 from pouls.feedback.models import Feedback
-from pouls.feedback.privacy import customer_ref
+from pouls.lib.privacy import customer_ref
 from pouls.testing import Personas
 
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from pouls.annotations.services import annotate_pending
 from pouls.annotations.tasks import analyse_pending_feedback
 from pouls.feedback.models import Feedback
+from pouls.lib.dates import month_start, week_start
 from pouls.rollups import fill
-from pouls.rollups.fill import fill_pending, month_start, rebuild_all, refresh, week_start
+from pouls.rollups.fill import fill_pending, rebuild_all, refresh
 from pouls.rollups.models import COUNTERS, FillState, MetricValue, Watermark
 from pouls.testing import Personas, make_feedback
 

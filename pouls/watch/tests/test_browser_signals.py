@@ -13,7 +13,6 @@ from pouls.testing import PASSWORD, Personas
 from pouls.watch.detection import last_complete_week
 from pouls.watch.models import ThemeSignal
 from pouls.watch.tests.test_evidence import _map_rows
-from pouls.web.tests.test_browser import browser, live_url, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +38,9 @@ def test_bob_sees_his_signal_s_trend_and_his_store_s_map(
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(live_url + reverse("web-home-view"))
-    page.goto(live_url + reverse("web-signal-detail", args=[signal.code]))
+    page.goto(live_url + reverse("watch-signal-detail", args=[signal.code]))
     page.wait_for_selector("#signal-chart .main-svg")
     assert "Nulle part ailleurs" in page.content()
-    page.goto(live_url + reverse("web-perimeter-signals", args=[personas.lille.code]))
+    page.goto(live_url + reverse("watch-perimeter-signals", args=[personas.lille.code]))
     page.wait_for_selector("#emergence-chart .main-svg")
     assert page.locator("#emergence-table tbody tr").count() == 3

@@ -74,14 +74,14 @@ def test_a_surging_uncovered_group_is_a_candidate_of_its_store_only(
         "Site Marseille",
     }
     client.force_login(personas.bob)
-    body = client.get(reverse("web-perimeter-signals", args=[personas.lille.code])).content
+    body = client.get(reverse("watch-perimeter-signals", args=[personas.lille.code])).content
     text = body.decode()
     assert "parking" in text and "arking" in text.split('id="candidates"')[1]
     assert "usique" not in text
-    feed = client.get(reverse("web-feed")).content.decode()
+    feed = client.get(reverse("watch-feed")).content.decode()
     assert "parking" in feed.split('id="candidates"')[1] and "usique" not in feed
     client.force_login(personas.alice)
-    group = client.get(reverse("web-perimeter-signals", args=[personas.group.code])).content
+    group = client.get(reverse("watch-perimeter-signals", args=[personas.group.code])).content
     assert b"musique" in group and b"parking" in group
 
 

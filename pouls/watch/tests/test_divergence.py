@@ -74,7 +74,7 @@ def test_the_feed_page_and_the_digest_say_it(personas: Personas) -> None:
     request = RequestFactory().get("/quoi-de-neuf/")
     request.user = personas.bob
     feed = whats_new(personas.bob, today)
-    body = render_to_string("web/feed.html", {"feed": feed}, request=request)
+    body = render_to_string("watch/feed.html", {"feed": feed}, request=request)
     section = body.split('id="divergences"')[1].split("</section>")[0]
     assert "Site Lille" in section and "+28 %" in section and "points" in section
     DigestSubscription.objects.create(user=personas.bob, daily=True)

@@ -86,13 +86,13 @@ def test_bob_sees_no_spread_nor_evidence_outside_his_store(
     assert page.spread == [] and page.evidence
     assert all(e.feedback.perimeter_id == surges.lille.pk for e in page.evidence)
     client.force_login(surges.bob)
-    body = client.get(reverse("web-signal-detail", args=[signal.code])).content.decode()
+    body = client.get(reverse("watch-signal-detail", args=[signal.code])).content.decode()
     assert "Marseille" not in body and "signal-data" in body and "plotly.min.js" in body
     assert "Nulle part ailleurs" in body
     other = ThemeSignal.objects.get(perimeter=surges.marseille)
-    assert client.get(reverse("web-signal-detail", args=[other.code])).status_code == 404
+    assert client.get(reverse("watch-signal-detail", args=[other.code])).status_code == 404
     client.force_login(surges.alice)
-    body = client.get(reverse("web-signal-detail", args=[signal.code])).content.decode()
+    body = client.get(reverse("watch-signal-detail", args=[signal.code])).content.decode()
     assert "Site Marseille" in body
 
 
@@ -101,8 +101,8 @@ def test_the_feed_links_each_signal_to_its_page(client: Client, surges: Personas
     signal = ThemeSignal.objects.get(perimeter=surges.lille)
     signal.last_seen = last_complete_week()  # the page reads today's feed
     signal.save()
-    body = client.get(reverse("web-feed")).content.decode()
-    assert reverse("web-signal-detail", args=[signal.code]) in body
+    body = client.get(reverse("watch-feed")).content.decode()
+    assert reverse("watch-signal-detail", args=[signal.code]) in body
 
 
 def _map_rows(personas: Personas) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -183,7 +183,7 @@ def test_the_emergence_map_is_the_library_s(client: Client, personas: Personas) 
     delivery = result.rows[0].point
     assert delivery.diffusion_growth > 0 and delivery.on_visibility == "signal fort"
     client.force_login(personas.alice)
-    body = client.get(reverse("web-perimeter-signals", args=[personas.group.code])).content
+    body = client.get(reverse("watch-perimeter-signals", args=[personas.group.code])).content
     assert b"emergence-data" in body and b"signal fort" in body
 
 

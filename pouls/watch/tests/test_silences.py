@@ -32,7 +32,7 @@ def test_a_team_that_stopped_reporting_is_said_in_its_scope(personas: Personas) 
     request = RequestFactory().get("/quoi-de-neuf/")
     request.user = personas.bob
     body = render_to_string(
-        "web/feed.html", {"feed": whats_new(personas.bob, TODAY)}, request=request
+        "watch/feed.html", {"feed": whats_new(personas.bob, TODAY)}, request=request
     )
     section = body.split('id="silences"')[1].split("</section>")[0]
     assert "Équipe Lille Vente" in section and "depuis 4 semaines" in section

@@ -88,7 +88,7 @@ def test_the_feed_shows_only_what_the_reader_may_see(client: Client, traffic: Pe
     }
     assert whats_new(traffic.charlie, TODAY).empty
     client.force_login(traffic.bob)
-    body = client.get(reverse("web-feed")).content.decode()
+    body = client.get(reverse("watch-feed")).content.decode()
     assert "Marseille" not in body
 
 
@@ -113,10 +113,10 @@ def test_the_digest_holds_only_the_readers_scope(traffic: Personas) -> None:
 
 def test_subscribing_from_the_feed_page(client: Client, personas: Personas) -> None:
     client.force_login(personas.bob)
-    response = client.post(reverse("web-digest-subscription"), {"daily": "1"})
+    response = client.post(reverse("watch-digest-subscription"), {"daily": "1"})
     assert response.status_code == 302
     assert DigestSubscription.objects.get(user=personas.bob).daily
-    client.post(reverse("web-digest-subscription"), {"daily": "0"})
+    client.post(reverse("watch-digest-subscription"), {"daily": "0"})
     assert not DigestSubscription.objects.get(user=personas.bob).daily
 
 

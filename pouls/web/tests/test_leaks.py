@@ -118,25 +118,25 @@ class Spec:
 # URL name -> how to reach it. Import views need the analyst role: carol is the insider.
 REGISTRY: dict[str, Spec] = {
     "web-home-view": Spec(None),
-    "web-feed": Spec(None),
-    "web-digest-subscription": Spec(None, method="post"),
+    "watch-feed": Spec(None),
+    "watch-digest-subscription": Spec(None, method="post"),
     "web-perimeter-dashboard": Spec(_perimeter),
     "web-perimeter-trend": Spec(_perimeter),
     "web-verbatim-list": Spec(_perimeter),
     "web-feedback-detail": Spec(_feedback),
     "web-theme-correction": Spec(_feedback, "carol", "post", {"theme": "delivery", "present": "0"}),
-    "web-field-report-new": Spec(None),
-    "web-feedback-export-csv": Spec(_perimeter, "carol"),
-    "web-feedback-export-xlsx": Spec(_perimeter, "carol"),
-    "web-import-list": Spec(None, "carol"),
-    "web-import-upload": Spec(None, "carol"),
-    "web-import-detail": Spec(_import, "carol"),
-    "web-import-mapping": Spec(_import, "carol"),
-    "web-import-reprocess": Spec(_import, "carol", "post"),
-    "web-quarantine-export": Spec(_import, "carol"),
-    "web-quarantine-export-xlsx": Spec(_import, "carol"),
-    "web-insights-drivers": Spec(_perimeter),
-    "web-insights-activity": Spec(_perimeter),
+    "feedback-field-report-new": Spec(None),
+    "feedback-export-csv": Spec(_perimeter, "carol"),
+    "feedback-export-xlsx": Spec(_perimeter, "carol"),
+    "feedback-import-list": Spec(None, "carol"),
+    "feedback-import-upload": Spec(None, "carol"),
+    "feedback-import-detail": Spec(_import, "carol"),
+    "feedback-import-mapping": Spec(_import, "carol"),
+    "feedback-import-reprocess": Spec(_import, "carol", "post"),
+    "feedback-quarantine-export": Spec(_import, "carol"),
+    "feedback-quarantine-export-xlsx": Spec(_import, "carol"),
+    "annotations-drivers": Spec(_perimeter),
+    "activity-results": Spec(_perimeter),
     "surveys-survey-list": Spec(None),
     "surveys-survey-new": Spec(None, "alice"),
     "surveys-survey-detail": Spec(_survey),
@@ -173,16 +173,16 @@ REGISTRY: dict[str, Spec] = {
     "climate-results-comments": Spec(_result_group),
     "climate-results-customers": Spec(_result_group),
     "climate-results-export": Spec(_result_group, "carol"),
-    "web-signal-detail": Spec(_signal),
-    "web-perimeter-signals": Spec(_perimeter),
+    "watch-signal-detail": Spec(_signal),
+    "watch-perimeter-signals": Spec(_perimeter),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
 EXPORTS = [
-    "web-feedback-export-csv",
-    "web-feedback-export-xlsx",
-    "web-quarantine-export",
-    "web-quarantine-export-xlsx",
+    "feedback-export-csv",
+    "feedback-export-xlsx",
+    "feedback-quarantine-export",
+    "feedback-quarantine-export-xlsx",
 ]
 
 
@@ -291,8 +291,8 @@ def test_anonymous_is_sent_to_login(client: Client, world: Personas, name: str) 
 def test_a_viewer_cannot_open_imports_of_his_own_store(client: Client, world: Personas) -> None:
     client.force_login(world.bob)
     batch = Import.objects.get(perimeter=world.lille)
-    assert client.get(reverse("web-import-detail", args=[batch.code])).status_code == 403
-    assert "ligne-lille" not in client.get(reverse("web-import-list")).content.decode()
+    assert client.get(reverse("feedback-import-detail", args=[batch.code])).status_code == 403
+    assert "ligne-lille" not in client.get(reverse("feedback-import-list")).content.decode()
 
 
 def test_bob_lists_only_his_perimeters(client: Client, world: Personas) -> None:
@@ -307,7 +307,7 @@ def test_charlie_lists_nothing(client: Client, world: Personas) -> None:
     client.force_login(world.charlie)
     body = client.get(reverse("web-home-view")).content.decode()
     assert "Site" not in body and "Aucun périmètre" in body
-    assert "ligne-" not in client.get(reverse("web-import-list")).content.decode()
+    assert "ligne-" not in client.get(reverse("feedback-import-list")).content.decode()
 
 
 def test_bob_reads_only_his_verbatims(client: Client, world: Personas) -> None:
@@ -318,13 +318,13 @@ def test_bob_reads_only_his_verbatims(client: Client, world: Personas) -> None:
 
 def test_carol_lists_only_the_imports_of_her_region(client: Client, world: Personas) -> None:
     client.force_login(world.carol)
-    body = client.get(reverse("web-import-list")).content.decode()
+    body = client.get(reverse("feedback-import-list")).content.decode()
     assert "ligne-lille" in body and "ligne-marseille" not in body
 
 
 def test_the_upload_form_offers_only_perimeters_in_scope(client: Client, world: Personas) -> None:
     client.force_login(world.carol)
-    body = client.get(reverse("web-import-upload")).content.decode()
+    body = client.get(reverse("feedback-import-upload")).content.decode()
     assert "Site Roubaix" in body and "Site Marseille" not in body and "Groupe" not in body
 
 
@@ -358,7 +358,7 @@ def test_exports_hold_only_rows_in_scope(client: Client, world: Personas, name: 
 
 def test_a_viewer_cannot_export(client: Client, world: Personas) -> None:
     client.force_login(world.bob)
-    response = client.get(reverse("web-feedback-export-csv", args=[world.lille.code]))
+    response = client.get(reverse("feedback-export-csv", args=[world.lille.code]))
     assert response.status_code == 403
 
 

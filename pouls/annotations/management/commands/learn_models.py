@@ -34,9 +34,8 @@ class Command(BaseCommand):
         sentiment = learn_sentiment_model(force=options["force"])
         self.stdout.write(sentiment.summary())
         if (themes.changed or sentiment.changed) and not options["no_annotate"]:
-            from pouls.annotations.models import Annotation
-            from pouls.annotations.signals import analysis_finished
+            from pouls.chain import after_analysis
 
             done = annotate_pending()
-            analysis_finished.send(sender=Annotation)
+            after_analysis()
             self.stdout.write(f"{done} textes ré-analysés.")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pouls.rollups.fill import week_start
+from pouls.lib.dates import week_start
 from pouls.watch.candidates import scan_candidates
 from pouls.watch.detection import last_complete_week
 

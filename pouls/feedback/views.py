@@ -1,0 +1,258 @@
+"""UI views for what comes in: imports and their quarantine (analysts and admins of the
+perimeter), and sellers' field reports (anyone with a perimeter)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pouls.feedback.actions import do_file_field_report
+from pouls.feedback.forms import (
+    MAPPED_FIELDS,
+    ColumnMappingForm,
+    FieldReportForm,
+    ImportUploadForm,
+    ReprocessForm,
+)
+from pouls.feedback.importers.mapping import MappingError, load_mapping, resolve
+from pouls.feedback.importers.pipeline import do_reprocess_quarantine
+from pouls.feedback.importers.preview import preview_upload
+from pouls.feedback.importers.readers import FileRejected
+from pouls.feedback.models import Import
+from pouls.feedback.queries import scoped_feedback
+from pouls.feedback.tasks import import_feedback_file
+from pouls.lib.exports import FEEDBACK_HEADER, feedback_rows, to_csv, to_xlsx
+from pouls.lib.http import AuthedRequest
+from pouls.lib.scoping import get_for_user_or_404, save_for_user
+from pouls.org.models import Perimeter
+from pouls.org.queries import list_subtree_ids
+
+
+@login_required
+@require_GET
+def import_list(request: AuthedRequest) -> HttpResponse:
+    imports = Import.objects.for_user(request.user, "analyze").select_related("perimeter")[:200]
+    return render(request, "feedback/imports.html", {"imports": imports})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        batch = _start_import(request, form)
+        return redirect("feedback-import-mapping", code=batch.code)
+    return render(request, "feedback/import_upload.html", {"form": form})
+
+
+def _start_import(request: AuthedRequest, form: ImportUploadForm) -> Import:
+    """Save the upload apart and record the import (scope re-checked); the user then
+    confirms the column mapping before anything is imported."""
+    upload = form.cleaned_data["file"]
+    settings.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    digest = _save(upload, Path(settings.UPLOAD_DIR) / name)
+    batch = Import(
+        perimeter=form.cleaned_data["perimeter"],
+        created_by=request.user,
+        file_name=Path(upload.name).name[:255],
+        file_sha256=digest,
+        upload_name=name,
+        preset=form.cleaned_data["preset"] or "",
+        mapping=form.cleaned_data["mapping"],
+    )
+    save_for_user(batch, request.user)
+    return batch
+
+
+def _save(upload: object, path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        for chunk in upload.chunks():  # type: ignore[attr-defined]
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+FIELD_LABELS = {
+    **MAPPED_FIELDS,
+    "text": _lazy("Verbatim"),
+    "ligne": _lazy("Ligne"),
+    "source_kind": _lazy("Source"),
+    "channel": _lazy("Canal"),
+}
+
+
+@login_required
+@require_GET
+def import_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    batch = get_for_user_or_404(Import, request.user, code, "analyze")
+    rows = list(batch.quarantine.filter(resolved_at__isnull=True).order_by("row_number")[:500])
+    for row in rows:  # reasons name fields by their id; people read them in French
+        row.reasons = [
+            {**r, "label": FIELD_LABELS.get(r["field"], r["field"])} for r in row.reasons
+        ]
+    context = {
+        "batch": batch,
+        "rows": rows,
+        "form": ReprocessForm(
+            initial={
+                "mapping": json.dumps(batch.mapping, ensure_ascii=False) if batch.mapping else ""
+            }
+        ),
+    }
+    return render(request, "feedback/import_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_reprocess(request: AuthedRequest, code: str) -> HttpResponse:
+    batch = get_for_user_or_404(Import, request.user, code, "change")
+    form = ReprocessForm(request.POST)
+    if form.is_valid():
+        try:
+            summary = do_reprocess_quarantine(
+                batch, form.cleaned_data["mapping"], user=request.user
+            )
+        except MappingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(n)s ligne(s) sortie(s) de quarantaine.")
+                % {"n": summary.accepted + summary.duplicates},
+            )
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("mapping", [])))
+    return redirect("feedback-import-detail", code=batch.code)
+
+
+@login_required
+@require_GET
+def quarantine_export(request: AuthedRequest, code: str, fmt: str = "csv") -> HttpResponse:
+    """The unresolved quarantined rows of an import, as received (masked), with reasons."""
+    batch = get_for_user_or_404(Import, request.user, code, "analyze")
+    rows = list(batch.quarantine.filter(resolved_at__isnull=True).order_by("row_number"))
+    columns = list(dict.fromkeys(k for q in rows for k in q.raw))
+    header = ["ligne", "motifs", *columns]
+    table = (
+        [
+            q.row_number,
+            " | ".join(
+                f"{r['field']} : {r['message']} (attendu : {r['accepted']})" for r in q.reasons
+            ),
+            *(_cell(q.raw.get(c, "")) for c in columns),
+        ]
+        for q in rows
+    )
+    if fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(header, table),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(to_csv(header, table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="quarantaine-{batch.code}.{fmt}"'
+    return response
+
+
+def _cell(value: object) -> object:
+    # A raw cell may hold a list (extra cells of a broken line): a spreadsheet wants text.
+    return value if value is None or isinstance(value, str | int | float) else str(value)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def field_report_new(request: AuthedRequest) -> HttpResponse:
+    form = FieldReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        do_file_field_report(
+            request.user,
+            perimeter=form.cleaned_data["perimeter"],
+            category=form.cleaned_data["category"],
+            text=form.cleaned_data["text"],
+            department=form.cleaned_data["department"],
+        )
+        messages.success(request, _("Merci, votre remontée est enregistrée."))
+        return redirect("feedback-field-report-new")
+    return render(request, "feedback/field_report.html", {"form": form})
+
+
+EXPORT_LIMIT = 200_000
+
+
+@login_required
+@require_GET
+def feedback_export(request: AuthedRequest, code: str, fmt: str) -> HttpResponse:
+    """The perimeter's feedback (pseudonymised) as CSV or XLSX, for analysts and admins."""
+    perimeter = get_for_user_or_404(Perimeter, request.user, code, "analyze")
+    ids = list_subtree_ids(request.user, perimeter)
+    queryset = (
+        scoped_feedback(request.user, ids).select_related("perimeter").order_by("-received_at")
+    )[:EXPORT_LIMIT]
+    rows = feedback_rows(queryset.iterator(chunk_size=2000))
+    name = f"pouls-{perimeter.ref}-{timezone.localdate():%Y%m%d}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(FEEDBACK_HEADER, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(
+            to_csv(FEEDBACK_HEADER, rows), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: AuthedRequest, code: str) -> HttpResponse:
+    """Step 2 of an upload: the file's columns, a sample (pseudonymised), one select per field."""
+    batch = get_for_user_or_404(Import, request.user, code, "change")
+    if batch.status != Import.Status.PENDING or not batch.upload_name:
+        return redirect("feedback-import-detail", code=batch.code)
+    path = Path(settings.UPLOAD_DIR) / batch.upload_name
+    try:
+        preview = preview_upload(path, batch.mapping or None, batch.preset or None)
+    except (FileRejected, MappingError) as exc:
+        _abandon(batch, path, str(exc))
+        return redirect("feedback-import-detail", code=batch.code)
+    form = ColumnMappingForm(
+        request.POST or None, header=preview.header, user=request.user, initial=preview.initial
+    )
+    if request.method == "POST" and form.is_valid():
+        mapping = {**(batch.mapping or {}), **form.mapping()}
+        try:
+            resolve(load_mapping(mapping, preset=batch.preset or None), preview.header)
+        except MappingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            batch.mapping = mapping
+            batch.save(update_fields=["mapping"])
+            import_feedback_file.enqueue(str(batch.code), str(path))
+            messages.info(request, _("Import en file d'attente : cette page se met à jour."))
+            return redirect("feedback-import-detail", code=batch.code)
+    return render(
+        request, "feedback/import_mapping.html", {"batch": batch, "form": form, "preview": preview}
+    )
+
+
+def _abandon(batch: Import, path: Path, message: str) -> None:
+    path.unlink(missing_ok=True)
+    batch.status, batch.message, batch.upload_name = Import.Status.FAILED, message, ""
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["status", "message", "upload_name", "finished_at"])
