@@ -14,6 +14,7 @@ and behaviours, whose rules are French, are not run (``themes`` is ``None``).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import multiprocessing
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from pouls_analysis.exceptions import InvalidInputError
 from pouls_analysis.sentiment.lexicon import LexiconSentiment, SentimentResult, label_of
 from pouls_analysis.text.preprocess import FrenchPreprocessor, PreprocessedText
 
-__all__ = ["AnalysisPipeline", "TextAnalysis"]
+__all__ = ["AnalysisPipeline", "TextAnalysis", "freeze_loaded"]
 
 logger = logging.getLogger(__name__)
 
@@ -276,6 +277,19 @@ class AnalysisPipeline(BaseEstimator):  # type: ignore[misc]
 
 
 _FORKED: AnalysisPipeline | None = None
+
+
+def freeze_loaded() -> None:
+    """Keep the objects alive now (loaded models, tables) out of the garbage collector's scans.
+
+    Call it once a long-lived process has fitted its pipeline (a worker, ``pouls analyze``).
+    Analysing texts allocates many small containers, which trigger collections; the oldest
+    generation's would walk the models' millions of objects again each time (about 4 % of the
+    analysis CPU). They live as long as the process anyway: ``gc.freeze`` moves them to a
+    generation that is never scanned. Garbage is collected first so that none is kept.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _analyze_forked(texts: list[str]) -> list[TextAnalysis]:
