@@ -23,12 +23,17 @@ A second wave (``draw_blind``, split ``blind``, 157 texts) was drawn, read and l
 the rules had been changed on the ``dev`` errors and frozen; it is scored with the rest.
 Round 2 drew a fresh ``dev2`` (``draw_dev2``, 250 texts) labelled before the detector ran
 on it, changed the rules on ``dev`` + ``dev2``, then drew ``blind2`` (``draw_blind2``, 100
-texts) after freezing them (docs/behaviours.md, section 3b).
+texts) after freezing them (docs/behaviours.md, section 3b). Round 3 relabelled every text
+under ../shared/BEHAVIOURS.md before the rules were reworked by it, then drew ``blind3``
+(``draw_blind3``, 100 texts) after freezing them (section 0). ``--agreement`` computes Cohen's
+kappa against a second annotator's CSV (source, key, labels) on the texts both labelled.
 
     python -m benchmarks.behaviours_realsample --out /tmp/real_sample.jsonl    # texts to read
     python -m benchmarks.behaviours_realsample --out /tmp/real_blind.jsonl --blind  # wave 2
     python -m benchmarks.behaviours_realsample --out /tmp/real_dev2.jsonl --dev2    # round 2
     python -m benchmarks.behaviours_realsample --out /tmp/real_blind2.jsonl --blind2
+    python -m benchmarks.behaviours_realsample --out /tmp/real_blind3.jsonl --blind3
+    python -m benchmarks.behaviours_realsample --agreement ../annot2/labels.csv  # kappa
     python -m benchmarks.behaviours_realsample --score                        # P / R per split
     python -m benchmarks.behaviours_realsample --score --definitions OLD.yaml # other rules
     python -m benchmarks.behaviours_realsample --speed [--definitions OLD.yaml]  # texts/s
@@ -52,6 +57,7 @@ import re
 import sys
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -72,6 +78,9 @@ BLIND_QUOTA = {"insurance": 50, "amazon": 20, "tweets": 30, "restaurants": 70}
 DEV2_QUOTA = {"insurance": 50, "amazon": 100, "tweets": 100, "restaurants": 0}
 # Round 2's blind wave (``draw_blind2``), drawn after the round-2 rules were frozen.
 BLIND2_QUOTA = {"insurance": 20, "amazon": 30, "tweets": 50, "restaurants": 0}
+# Round 3's blind wave (``draw_blind3``), drawn after the rules were reworked by the guide
+# (../shared/BEHAVIOURS.md) and frozen: what the pools have left.
+BLIND3_QUOTA = {"insurance": 20, "amazon": 40, "tweets": 40, "restaurants": 0}
 MIN_CHARS, MAX_CHARS = 40, 1500
 # Someone serving, or a contact with a service, named in the (folded) text.
 SERVICE_CONTACT = re.compile(
@@ -193,14 +202,32 @@ def draw_blind2() -> list[dict[str, str]]:
     return picked
 
 
+def draw_blind3() -> list[dict[str, str]]:
+    """Round 3's blind wave (split ``blind3``): ``BLIND3_QUOTA`` texts drawn with SEED + 4 from
+    what the earlier waves left (Amazon 1-2 stars, tweets, insurance 4-5 stars), read and
+    labelled under ../shared/BEHAVIOURS.md after the round-3 rules were frozen and before they
+    ran on it (docs/behaviours.md, section 3c)."""
+    seen = {(r["source"], r["key"]) for r in draw() + draw_blind() + draw_dev2() + draw_blind2()}
+    rest = pool()
+    rest["insurance"] = pool(insurance_stars=(4, 5))["insurance"]
+    picked: list[dict[str, str]] = []
+    rng = random.Random(SEED + 4)
+    for source, rows in rest.items():
+        left = [(k, t) for k, t in rows if (source, k) not in seen]
+        for key, text in rng.sample(left, min(BLIND3_QUOTA[source], len(left))):
+            picked.append({"source": source, "key": key, "split": "blind3", "text": text})
+    return picked
+
+
 SEEN_NOTE = "read in the round-2 precision check"
+SEEN_NOTE_3 = "read in the round-3 precision check"
 
 
-def seen_in_precision_check() -> set[tuple[str, str]]:
-    """Labelled texts of which a detection was read while the round-2 rules were checked on
-    texts outside test and blind (their note says so): not blind for those rules."""
+def seen_in_precision_check(note: str = SEEN_NOTE) -> set[tuple[str, str]]:
+    """Labelled texts of which a detection was read while the rules of a round were checked on
+    texts outside the held-out splits (their note says so): not blind for those rules."""
     with LABELS.open(encoding="utf-8", newline="") as handle:
-        return {(r["source"], r["key"]) for r in csv.DictReader(handle) if SEEN_NOTE in r["note"]}
+        return {(r["source"], r["key"]) for r in csv.DictReader(handle) if note in r["note"]}
 
 
 def read_labels() -> dict[tuple[str, str], tuple[str, ...]]:
@@ -213,12 +240,16 @@ def read_labels() -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
+    from pouls_analysis.behaviours.evaluate import wilson_interval
+
     return {
         "support": tp + fn,
         "predicted": tp + fp,
         "right": tp,
         "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "precision_ci95": wilson_interval(tp, tp + fp),
         "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+        "recall_ci95": wilson_interval(tp, tp + fn),
     }
 
 
@@ -229,7 +260,7 @@ def labelled_sample(definitions: Path | None = None) -> tuple[list[dict[str, Any
     labels = read_labels()
     rows: list[dict[str, Any]] = [
         dict(r)
-        for r in draw() + draw_blind() + draw_dev2() + draw_blind2()
+        for r in draw() + draw_blind() + draw_dev2() + draw_blind2() + draw_blind3()
         if (r["source"], r["key"]) in labels
     ]
     detector = ServiceBehaviourDetector(definitions=definitions).fit([])
@@ -249,12 +280,23 @@ def first_check_keys() -> set[tuple[str, str]]:
 def score(rows: list[dict[str, Any]], classes: list[str]) -> dict[str, Any]:
     """Precision and recall per behaviour and pooled: per split, over dev + test (``all``) and
     over the splits never tuned on: test + blind (``held_out``), and with round 2's blind wave
-    minus the texts seen in its precision check (``blind2_unseen``, ``held_out_2``).
+    minus the texts seen in its precision check (``blind2_unseen``, ``held_out_2``), and
+    round 3's (``blind3``, ``blind3_unseen``). ``held_out_3`` is the round-3 headline: test,
+    blind, blind2 and blind3, minus the blind2 and blind3 texts of which a precision check
+    read a detection. Counts come with 95 % Wilson intervals.
 
     ``in_first_check`` counts the texts of which the first hand check read a detection (the
     rules were changed while looking at those)."""
     seen = first_check_keys()
     checked = seen_in_precision_check()
+    checked3 = seen_in_precision_check(SEEN_NOTE_3)
+
+    def unseen(r: dict[str, Any]) -> bool:
+        key = (r["source"], r["key"])
+        return r["split"] in ("test", "blind") or (
+            r["split"] in ("blind2", "blind3") and key not in checked and key not in checked3
+        )
+
     parts = {
         "dev": [r for r in rows if r["split"] == "dev"],
         "test": [r for r in rows if r["split"] == "test"],
@@ -272,25 +314,104 @@ def score(rows: list[dict[str, Any]], classes: list[str]) -> dict[str, Any]:
             if r["split"] in ("test", "blind")
             or (r["split"] == "blind2" and (r["source"], r["key"]) not in checked)
         ],
+        "blind3": [r for r in rows if r["split"] == "blind3"],
+        "blind3_unseen": [
+            r for r in rows if r["split"] == "blind3" and (r["source"], r["key"]) not in checked3
+        ],
+        "held_out_3": [r for r in rows if unseen(r)],
     }
     out: dict[str, Any] = {}
     for split, part in parts.items():
-        per: dict[str, Any] = {}
-        total = [0, 0, 0]
-        for behaviour in classes:
-            tp = sum(behaviour in r["gold"] and behaviour in r["found"] for r in part)
-            fp = sum(behaviour not in r["gold"] and behaviour in r["found"] for r in part)
-            fn = sum(behaviour in r["gold"] and behaviour not in r["found"] for r in part)
-            per[behaviour] = _prf(tp, fp, fn)
-            total = [total[0] + tp, total[1] + fp, total[2] + fn]
-        out[split] = {
-            "texts": len(part),
-            "texts_with_a_behaviour": sum(bool(r["gold"]) for r in part),
-            "in_first_check": sum((r["source"], r["key"]) in seen for r in part),
-            "per_behaviour": per,
-            "micro": _prf(*total),
-        }
+        out[split] = score_part(part, classes)
+        out[split]["in_first_check"] = sum((r["source"], r["key"]) in seen for r in part)
     return out
+
+
+def score_part(part: list[dict[str, Any]], classes: list[str]) -> dict[str, Any]:
+    """Precision and recall per behaviour and pooled of rows holding ``gold`` and ``found``."""
+    per: dict[str, Any] = {}
+    total = [0, 0, 0]
+    for behaviour in classes:
+        tp = sum(behaviour in r["gold"] and behaviour in r["found"] for r in part)
+        fp = sum(behaviour not in r["gold"] and behaviour in r["found"] for r in part)
+        fn = sum(behaviour in r["gold"] and behaviour not in r["found"] for r in part)
+        per[behaviour] = _prf(tp, fp, fn)
+        total = [total[0] + tp, total[1] + fp, total[2] + fn]
+    return {
+        "texts": len(part),
+        "texts_with_a_behaviour": sum(bool(r["gold"]) for r in part),
+        "per_behaviour": per,
+        "micro": _prf(*total),
+    }
+
+
+def read_other_labels(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """A second annotator's labels: CSV with columns source, key, labels (behaviour ids
+    separated by ';', empty for none). An unknown id stops with the line that holds it."""
+    from pouls_analysis.behaviours import BEHAVIOUR_IDS
+
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            labels = tuple(x.strip() for x in (row.get("labels") or "").split(";") if x.strip())
+            unknown = [x for x in labels if x not in BEHAVIOUR_IDS]
+            if unknown:
+                raise SystemExit(f"{path}:{line}: unknown behaviour {unknown[0]!r}")
+            out[(row["source"], row["key"])] = labels
+    return out
+
+
+def agreement(other_path: Path, definitions: Path | None = None) -> dict[str, Any]:
+    """Cohen's kappa between this sample's labels and a second, independent annotator's on the
+    texts both labelled: per behaviour (present or not in a text), for "any behaviour", and
+    pooled over every (text, behaviour) decision; with the four counts behind each. Also
+    the rules scored against each annotator on those texts (Wilson intervals)."""
+    from pouls_analysis.behaviours import BEHAVIOUR_IDS
+    from pouls_analysis.behaviours.evaluate import cohen_kappa
+
+    mine, theirs = read_labels(), read_other_labels(other_path)
+    shared = sorted(set(mine) & set(theirs))
+    splits = {r["source"] + ":" + r["key"]: r["split"] for r in _label_rows()}
+
+    def block(a: list[bool], b: list[bool]) -> dict[str, Any]:
+        return {
+            "kappa": cohen_kappa(a, b),
+            "agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / len(a), 3)
+            if a
+            else None,
+            "both": sum(x and y for x, y in zip(a, b, strict=True)),
+            "only_first": sum(x and not y for x, y in zip(a, b, strict=True)),
+            "only_second": sum(y and not x for x, y in zip(a, b, strict=True)),
+            "neither": sum(not x and not y for x, y in zip(a, b, strict=True)),
+        }
+
+    out: dict[str, Any] = {
+        "second_annotator": str(other_path),
+        "texts_labelled_by_both": len(shared),
+        "splits_of_shared_texts": dict(
+            sorted(Counter(splits.get(f"{s}:{k}", "?") for s, k in shared).items())
+        ),
+        "per_behaviour": {
+            b: block([b in mine[k] for k in shared], [b in theirs[k] for k in shared])
+            for b in BEHAVIOUR_IDS
+        },
+        "any_behaviour": block([bool(mine[k]) for k in shared], [bool(theirs[k]) for k in shared]),
+        "pooled": block(
+            [b in mine[k] for k in shared for b in BEHAVIOUR_IDS],
+            [b in theirs[k] for k in shared for b in BEHAVIOUR_IDS],
+        ),
+    }
+    rows, classes = labelled_sample(definitions)
+    keyed = {(r["source"], r["key"]): r for r in rows}
+    for name, gold in (("rules_vs_first", mine), ("rules_vs_second", theirs)):
+        part = [dict(keyed[k], gold=gold[k]) for k in shared if k in keyed]
+        out[name] = score_part(part, classes)
+    return out
+
+
+def _label_rows() -> list[dict[str, str]]:
+    with LABELS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def speed(definitions: Path | None = None, repeats: int = 9) -> dict[str, Any]:
@@ -332,12 +453,18 @@ def main() -> None:
     parser.add_argument("--score", action="store_true", help="Precision and recall per split.")
     parser.add_argument(
         "--errors",
-        choices=("dev", "dev2", "test", "blind", "blind2"),
+        choices=("dev", "dev2", "test", "blind", "blind2", "blind3"),
         help="With --out: errors of a split.",
     )
     parser.add_argument("--blind", action="store_true", help="With --out: the second wave.")
     parser.add_argument("--dev2", action="store_true", help="With --out: round 2's dev sample.")
     parser.add_argument("--blind2", action="store_true", help="With --out: round 2's blind wave.")
+    parser.add_argument("--blind3", action="store_true", help="With --out: round 3's blind wave.")
+    parser.add_argument(
+        "--agreement",
+        type=Path,
+        help="Cohen's kappa against a second annotator's CSV (source,key,labels).",
+    )
     parser.add_argument(
         "--speed", action="store_true", help="Texts/s of the rules over every real text."
     )
@@ -350,7 +477,9 @@ def main() -> None:
         print(f"No data under {DATA}: skipped.")
         return
     if args.out is not None and args.errors is None:
-        if args.blind2:
+        if args.blind3:
+            picked = draw_blind3()
+        elif args.blind2:
             picked = draw_blind2()
         else:
             picked = draw_dev2() if args.dev2 else draw_blind() if args.blind else draw()
@@ -361,6 +490,8 @@ def main() -> None:
         print(f"pool sizes {sizes}; {len(picked)} texts written to {args.out}", file=sys.stderr)
     if args.speed:
         print(json.dumps(speed(args.definitions)))
+    if args.agreement is not None:
+        print(json.dumps(agreement(args.agreement, args.definitions), indent=2))
     if args.score or args.errors or args.export:
         rows, classes = labelled_sample(args.definitions)
         if args.score:
@@ -374,9 +505,15 @@ def main() -> None:
             with args.export.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, delimiter=";")
                 writer.writerow(["id", "split", "text", "labels"])
+                checked = seen_in_precision_check() | seen_in_precision_check(SEEN_NOTE_3)
                 for r in rows:
+                    # blind texts of which a precision check read a detection are not blind:
+                    # "seen_*" splits are left out of the evaluate command's held-out pool.
+                    split = r["split"]
+                    if split in ("blind2", "blind3") and (r["source"], r["key"]) in checked:
+                        split = f"seen_{split}"
                     writer.writerow(
-                        [f"{r['source']}:{r['key']}", r["split"], r["text"], "|".join(r["gold"])]
+                        [f"{r['source']}:{r['key']}", split, r["text"], "|".join(r["gold"])]
                     )
 
 

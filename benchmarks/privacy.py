@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
+import os
 import resource
 import sys
 import time
@@ -20,13 +21,18 @@ from pathlib import Path
 
 from benchmarks._machine import describe
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout; POULS_SHARED_DATA points elsewhere (a git worktree).
+DATA = Path(
+    os.environ.get("POULS_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 
 
 def _texts(limit: int, max_chars: int) -> list[str]:
     csv.field_size_limit(sys.maxsize)
     texts: list[str] = []
     for name in ("fr_insurance_reviews/train.csv", "marc_fr_amazon_reviews/train_pool.csv"):
+        if not (DATA / name).exists():
+            raise SystemExit(f"skipped: {DATA / name} is absent (real data is never shipped)")
         with (DATA / name).open(encoding="utf-8", newline="") as handle:
             texts += [row["text"][:max_chars] for row in csv.DictReader(handle) if row["text"]]
     if not texts:

@@ -23,11 +23,27 @@ PRESET_NAMES = ("google_forms", "limesurvey", "qualtrics", "reviews", "surveymon
 
 
 def _setup_django() -> None:
-    """Set Django up only for the commands that need the database."""
+    """Set Django up only for the commands that need the database. A configuration error
+    (no secret key outside the demo's data directory) is one French line, not a traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pouls.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        click.echo(f"Erreur : {_configuration_message(exc)}", err=True)
+        sys.exit(1)
+
+
+def _configuration_message(exc: Exception) -> str:
+    if "POULS_SECRET_KEY" in str(exc):
+        return (
+            "la clé secrète n'est pas définie : indiquez-la dans POULS_SECRET_KEY (ou "
+            "POULS_SECRET_KEY_FILE), ou lancez la commande dans le dossier de données de "
+            "`pouls demo` (POULS_DATA_DIR)."
+        )
+    return " ".join(str(exc).split())
 
 
 @click.group()
@@ -68,6 +84,7 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
     from pouls.org.models import Perimeter
 
     call_command("migrate", interactive=False, verbosity=0)
+    _mark_demo_data_dir()
     if reset:
         call_command("flush", interactive=False, verbosity=0)
     if not demo_exists():
@@ -95,6 +112,19 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
     click.echo("  charlie — aucun accès (voit une page vide)")
     if not no_serve:
         _serve_with_worker(port)
+
+
+def _mark_demo_data_dir() -> None:
+    """Later commands on this data directory run as the demo (its key, no variable needed)."""
+    from django.conf import settings
+
+    marker = Path(settings.DATA_DIR) / settings.DEMO_MARKER
+    if not marker.exists():
+        marker.write_text(
+            "This data directory holds the Pouls demo: commands run on it use its generated "
+            "secret key (secret-key). Delete this file to run it as a production install.\n",
+            encoding="utf-8",
+        )
 
 
 def _analyse_texts() -> None:
@@ -178,6 +208,14 @@ def import_() -> None:
     default=None,
     help="YAML file mapping columns to fields (overrides the preset).",
 )
+@click.option(
+    "--survey",
+    default=None,
+    help=(
+        "Name of the survey the file was exported from: response ids are de-duplicated within "
+        "the tool and the survey (default: the perimeter imported into)."
+    ),
+)
 @click.option("--dry-run", is_flag=True, help="Check and count everything, store nothing.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when rows were quarantined.")
 def import_feedback(
@@ -185,6 +223,7 @@ def import_feedback(
     into: str | None,
     preset: str | None,
     mapping: Path | None,
+    survey: str | None,
     dry_run: bool,
     strict: bool,
 ) -> None:
@@ -208,6 +247,7 @@ def import_feedback(
                 root=root,
                 preset=preset,
                 mapping=mapping,
+                survey=survey,
                 dry_run=dry_run,
                 progress=progress,
             )
@@ -218,6 +258,13 @@ def import_feedback(
         f"{summary.quarantined} + doublons {summary.duplicates}"
         + (" (essai à blanc : rien n'a été enregistré)" if dry_run else "")
     )
+    click.echo(
+        f"lignes du fichier {summary.lines} = acceptées {summary.lines_accepted} "
+        f"+ en quarantaine {summary.lines_quarantined} + doublons {summary.lines_duplicates} "
+        f"+ vides {summary.blank_lines}"
+    )
+    for note in summary.notes:
+        click.echo(f"  note — {note}")
     for name, count in sorted(summary.reasons.items(), key=lambda kv: -kv[1]):
         click.echo(f"  quarantaine — {name} : {count} ligne(s)")
     if summary.code:

@@ -21,9 +21,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "PYTEST_VERSION" in os.environ
 
 DEBUG = env_bool("POULS_DEBUG", default=False)
-# Set by `pouls demo`: a local demonstration with a generated key kept in the data directory.
-DEMO = env_bool("POULS_DEMO", default=False)
 DATA_DIR = Path(env_str("POULS_DATA_DIR", "pouls-data")).expanduser().resolve()
+# `pouls demo` leaves this file in its data directory: any command run later on that
+# directory (`pouls manage …`, `pouls import …`) is the demo's, with its generated key.
+DEMO_MARKER = "demo"
+# Set by `pouls demo`: a local demonstration with a generated key kept in the data directory.
+DEMO = env_bool("POULS_DEMO", default=False) or (DATA_DIR / DEMO_MARKER).is_file()
 # Models learned from the organisation's own corrections (`pouls manage learn_models`). Tests
 # never read a developer's learned models: their folder is a per-run one nobody writes to
 # (tests that learn point MODEL_DIR at their own temporary folder).
@@ -181,9 +184,10 @@ STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
 # Whitenoise serves static files straight from the finders, so no collectstatic step is needed
 # for the demo and tests. `pouls serve` (POULS_SERVE=1) collects them first with hashed names,
 # gzip and brotli copies, which whitenoise serves with a one-year cache.
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
 SERVE = env_bool("POULS_SERVE", default=False)
+WHITENOISE_USE_FINDERS = not SERVE
+WHITENOISE_KEEP_ONLY_HASHED_FILES = SERVE
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -211,6 +215,9 @@ POULS_CALLBACK_SLA_HOURS = env_int("POULS_CALLBACK_SLA_HOURS", 48, minimum=1)
 # (Django's cache holds the counters; use a shared cache when several processes serve).
 POULS_SURVEY_POSTS_PER_IP = env_int("POULS_SURVEY_POSTS_PER_IP", 10, minimum=1)
 POULS_SURVEY_POSTS_PER_LINK = env_int("POULS_SURVEY_POSTS_PER_LINK", 300, minimum=1)
+# Climate answers reach the results in shuffled batches of at least this many (and never
+# fewer than the campaign's score threshold): arrival order is hidden within a batch.
+POULS_CLIMATE_BATCH_MIN = env_int("POULS_CLIMATE_BATCH_MIN", 5, minimum=3)
 # « Mon pouls »: a seller's own NPS is shown from this many rated answers (else the team's).
 POULS_MIN_SELLER_ANSWERS = env_int("POULS_MIN_SELLER_ANSWERS", 30, minimum=1)
 

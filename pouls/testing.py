@@ -135,6 +135,8 @@ class Personas:
     bob: User
     carol: User
     charlie: User
+    # A colleague with no grant: hands out a climate campaign's printed links.
+    dora: User
 
 
 def make_personas() -> Personas:
@@ -149,8 +151,9 @@ def make_personas() -> Personas:
     make_grant(alice, group, "admin")
     make_grant(bob, lille, "viewer")
     make_grant(carol, nord, "analyst")
+    dora = make_user("dora")
     return Personas(
-        group, nord, lille, lille_team, roubaix, sud, marseille, alice, bob, carol, charlie
+        group, nord, lille, lille_team, roubaix, sud, marseille, alice, bob, carol, charlie, dora
     )
 
 

@@ -1,4 +1,5 @@
-"""Writes of the climate app: create, invite, launch, remind, close, answer."""
+"""Writes of the climate app: create, invite, launch, remind, close, answer, and the batch
+writer that moves pending answers into the results (``do_write_answer_batch``)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,21 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pouls.climate.instruments import campaign_instruments
-from pouls.climate.models import Campaign, Comment, Invitation, Response, ResultGroup
+from pouls.climate.models import (
+    Campaign,
+    Comment,
+    Invitation,
+    PendingAnswer,
+    Response,
+    ResultGroup,
+)
 from pouls.lib.privacy import pseudonymise
 from pouls.lib.scoping import save_for_user
 from pouls.org.models import Perimeter, Person
@@ -40,8 +49,10 @@ def do_create_campaign(
     demographics: list[str],
     min_scores: int,
     min_comments: int,
+    distributor: Any = None,
 ) -> Campaign:
     campaign = Campaign(
+        distributor=distributor,
         perimeter=perimeter,
         name=name,
         instruments=instruments,
@@ -53,6 +64,17 @@ def do_create_campaign(
         save_for_user(campaign, user)
         campaign.targets.set(list(targets))
     logger.info("climate campaign created code=%s", campaign.code)
+    return campaign
+
+
+def do_set_distributor(campaign: Campaign, distributor: Any) -> Campaign:
+    """Choose who hands out printed links (the form checked they see no result perimeter;
+    ``Campaign.objects.for_distributor`` checks it again at every use)."""
+    if campaign.status == Campaign.Status.CLOSED:
+        raise CampaignStateError(_("La campagne est clôturée."))
+    campaign.distributor = distributor
+    campaign.save(update_fields=["distributor"])
+    logger.info("climate distributor set campaign=%s", campaign.code)
     return campaign
 
 
@@ -120,15 +142,29 @@ def do_invite_people(campaign: Campaign, link: Callable[[str], str]) -> int:
     return sent
 
 
+def _require_distributor(user: Any, campaign: Campaign) -> None:
+    """Links that do not go to a known person's own address (printed slips, pasted
+    addresses) are only for the campaign's distributor, who sees no results: whoever reads
+    results could otherwise answer in others' place and subtract (padding)."""
+    if not Campaign.objects.for_distributor(user).filter(pk=campaign.pk).exists():
+        raise PermissionDenied
+
+
 def do_invite_emails(
-    campaign: Campaign, perimeter: Perimeter, emails: list[str], link: Callable[[str], str]
+    user: Any,
+    campaign: Campaign,
+    perimeter: Perimeter,
+    emails: list[str],
+    link: Callable[[str], str],
 ) -> int:
-    """E-mail a one-time link to each address not yet invited to this campaign."""
+    """E-mail a one-time link to each address not yet invited to this campaign (the
+    distributor only: the addresses are typed by hand, so they could be the typist's)."""
     _require(
         campaign,
         Campaign.Status.LAUNCHED,
         _("Les invitations partent une fois la campagne lancée."),
     )
+    _require_distributor(user, campaign)
     known = set(Invitation.objects.filter(campaign=campaign).values_list("email", flat=True))
     sent = 0
     for email in emails:
@@ -163,12 +199,14 @@ def _send(campaign: Campaign, email: str, url: str, *, reminder: bool) -> None:
 
 
 def do_print_links(
-    campaign: Campaign, perimeter: Perimeter, count: int, link: Callable[[str], str]
+    user: Any, campaign: Campaign, perimeter: Perimeter, count: int, link: Callable[[str], str]
 ) -> list[str]:
-    """``count`` one-time links for a team without e-mail; shown once, never stored."""
+    """``count`` one-time links for a team without e-mail; shown once, never stored; for
+    the campaign's distributor only."""
     _require(
         campaign, Campaign.Status.LAUNCHED, _("Les liens s'impriment une fois la campagne lancée.")
     )
+    _require_distributor(user, campaign)
     links = []
     with transaction.atomic():
         for _n in range(count):
@@ -233,6 +271,8 @@ def do_close_campaign(campaign: Campaign) -> Campaign:
         campaign.save(update_fields=["status", "closed_on"])
         # Addresses were only kept for reminders: none are sent after closing.
         Invitation.objects.filter(campaign=campaign).update(email="")
+        # The last answers are written with every earlier batch in one shuffle.
+        _enqueue_batch(campaign, final=True)
     logger.info("climate campaign closed code=%s", campaign.code)
     return campaign
 
@@ -252,10 +292,12 @@ def do_answer(
     categories: dict[str, str],
     comments: dict[str, str],
 ) -> None:
-    """Record an answer and mark the invitation used, with nothing linking the two.
+    """Mark the invitation used, then buffer the answer, in two transactions.
 
-    Steps: re-check the token is unused under a row lock; flag the invitation; store the
-    response (random UUID, day only) and the pseudonymised comments (their own rows)."""
+    Steps: re-check the token is unused under a row lock and flag it (commit); store the
+    answer as a ``PendingAnswer`` that holds no link to the invitation (commit); once a
+    batch's floor is pending, queue the worker that writes the batch shuffled. Callers must
+    not wrap this in a transaction: the two writes would then share a transaction id."""
     campaign = invitation.campaign
     expected = {item.id for i in campaign_instruments(campaign) for item in i.items}
     if set(answers) != expected:
@@ -266,16 +308,82 @@ def do_answer(
         used = Invitation.objects.select_for_update().filter(pk=invitation.pk, answered=False)
         if not used.update(answered=True):
             raise CampaignStateError(_("Ce lien a déjà servi."))
-        Response.objects.create(
+    with transaction.atomic():
+        PendingAnswer.objects.create(
             campaign=campaign,
             perimeter=invitation.perimeter,
-            day=timezone.localdate(),
             answers=answers,
             categories=categories,
+            comments=cleaned,
         )
-        Comment.objects.bulk_create(
-            [
-                Comment(campaign=campaign, perimeter=invitation.perimeter, question=q, text=t)
-                for q, t in cleaned.items()
-            ]
-        )
+        if PendingAnswer.objects.filter(campaign=campaign).count() >= campaign.batch_floor():
+            _enqueue_batch(campaign, final=False)
+
+
+def _enqueue_batch(campaign: Campaign, *, final: bool) -> None:
+    from pouls.climate.tasks import write_answer_batch
+
+    pk = campaign.pk
+    transaction.on_commit(lambda: write_answer_batch.enqueue(pk, final))
+
+
+def do_write_answer_batch(
+    campaign_id: int, *, final: bool = False, floor: int | None = None
+) -> int:
+    """Move the pending answers of a campaign into ``Response`` and ``Comment`` rows, in one
+    transaction and in a random order (scores and comments shuffled apart), when at least
+    ``floor`` (default ``Campaign.batch_floor``) are pending; returns how many were written.
+
+    Every row of a batch has the same transaction id (PostgreSQL ``xmin``) and the batch's
+    day; insertion order (SQLite rowid, PostgreSQL ``ctid``) is a fresh shuffle; answered
+    invitations are rewritten in the same transaction, so their ``xmin`` no longer dates
+    their answer. ``final`` (at closing) writes whatever is pending and rewrites every
+    earlier batch into the same shuffle, with the same ids (the publication history names
+    them) and one day, so batch boundaries vanish too. ``floor`` other than the default is
+    for tests and the demo."""
+    shuffle = secrets.SystemRandom().shuffle
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+        if campaign is None:
+            return 0
+        pending = list(PendingAnswer.objects.filter(campaign=campaign))
+        need = campaign.batch_floor() if floor is None else floor
+        if not final and (not pending or len(pending) < need):
+            return 0
+        day = timezone.localdate()
+        responses = [
+            Response(
+                campaign=campaign,
+                perimeter_id=p.perimeter_id,
+                day=day,
+                answers=p.answers,
+                categories=p.categories,
+            )
+            for p in pending
+        ]
+        comments = [
+            Comment(campaign=campaign, perimeter_id=p.perimeter_id, question=q, text=t)
+            for p in pending
+            for q, t in p.comments.items()
+        ]
+        if final:
+            responses += [_again(r, day) for r in Response.objects.filter(campaign=campaign)]
+            comments += list(Comment.objects.filter(campaign=campaign))
+            Response.objects.filter(campaign=campaign).delete()
+            Comment.objects.filter(campaign=campaign).delete()
+        shuffle(responses)
+        shuffle(comments)
+        PendingAnswer.objects.filter(pk__in=[p.pk for p in pending]).delete()
+        Response.objects.bulk_create(responses)
+        Comment.objects.bulk_create(comments)
+        # A no-op on values, but a new row version: the answer's own transaction id is gone.
+        Invitation.objects.filter(campaign=campaign, answered=True).update(answered=True)
+    logger.info(
+        "climate answer batch campaign=%s written=%s final=%s", campaign.code, len(pending), final
+    )
+    return len(pending)
+
+
+def _again(response: Response, day: Any) -> Response:
+    response.day = day
+    return response

@@ -62,6 +62,18 @@ class CampaignForm(forms.Form):
         max_value=1000,
     )
 
+    distributor = forms.CharField(
+        label=_("Distributeur des liens imprimés (identifiant de connexion, facultatif)"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "Une personne de confiance qui ne voit aucun résultat de la campagne (par exemple "
+            "un représentant du personnel) : elle seule imprime les liens et invite des "
+            "adresses saisies à la main. Personne qui lit les résultats ne peut ainsi répondre "
+            "à la place des autres."
+        ),
+    )
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scoped = Perimeter.objects.for_user(user, "change")
@@ -94,6 +106,13 @@ class CampaignForm(forms.Form):
             self.add_error("targets", _("La population doit être dans le périmètre porteur."))
         if not data.get("instruments") and not data.get("licensed_file"):
             self.add_error("instruments", _("Choisissez au moins un questionnaire."))
+        if owner and data.get("distributor"):
+            try:
+                data["distributor"] = check_distributor(data["distributor"], owner)
+            except forms.ValidationError as exc:
+                self.add_error("distributor", exc)
+        else:
+            data["distributor"] = None
         return data
 
     def instrument_texts(self) -> dict[str, str]:
@@ -104,15 +123,56 @@ class CampaignForm(forms.Form):
         return texts
 
 
+def check_distributor(username: str, owner: Perimeter) -> Any:
+    """The active account named ``username`` if it sees no perimeter of the campaign (every
+    result group lies under the owner perimeter); one message for every refusal, so the form
+    does not tell which accounts exist or what they see."""
+    from django.contrib.auth import get_user_model
+
+    from pouls.lib.scoping import allowed_perimeter_ids
+
+    user = get_user_model().objects.filter(username=username.strip(), is_active=True).first()
+    seen = allowed_perimeter_ids(user, "view") if user is not None else frozenset()
+    if (
+        user is None
+        or user.is_superuser
+        or Perimeter.objects.filter(pk__in=seen, path__startswith=owner.path).exists()
+    ):
+        raise forms.ValidationError(
+            _(
+                "Ce compte ne peut pas distribuer les liens : il faut un compte actif qui ne "
+                "voit aucun périmètre de la campagne."
+            )
+        )
+    return user
+
+
+class DistributorForm(forms.Form):
+    distributor = forms.CharField(
+        label=_("Identifiant de connexion du distributeur"), max_length=150
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_distributor(self) -> Any:
+        return check_distributor(self.cleaned_data["distributor"], self.campaign.perimeter)
+
+
+def _campaign_teams(campaign: Campaign) -> Any:
+    # The distributor has no grant: the choices are the campaign's result perimeters, which
+    # ``Campaign.objects.for_distributor`` already opened to them (names only).
+    return Perimeter.objects.filter(pk__in=campaign.groups.values("perimeter_id")).order_by("path")
+
+
 class PrintLinksForm(forms.Form):
     perimeter = forms.ModelChoiceField(label=_("Équipe"), queryset=Perimeter.objects.none())
     count = forms.IntegerField(label=_("Nombre de liens"), min_value=1, max_value=500)
 
-    def __init__(self, *args: Any, campaign: Campaign, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["perimeter"].queryset = Perimeter.objects.for_user(user, "change").filter(  # type: ignore[attr-defined]
-            pk__in=campaign.groups.values("perimeter_id")
-        )
+        self.fields["perimeter"].queryset = _campaign_teams(campaign)  # type: ignore[attr-defined]
 
 
 class EmailInvitationsForm(forms.Form):
@@ -123,11 +183,9 @@ class EmailInvitationsForm(forms.Form):
         label=_("Adresses e-mail (une par ligne)"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args: Any, campaign: Campaign, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["perimeter"].queryset = Perimeter.objects.for_user(user, "change").filter(  # type: ignore[attr-defined]
-            pk__in=campaign.groups.values("perimeter_id")
-        )
+        self.fields["perimeter"].queryset = _campaign_teams(campaign)  # type: ignore[attr-defined]
 
     def clean_emails(self) -> list[str]:
         raw = self.cleaned_data["emails"].replace(";", "\n").replace(",", "\n")

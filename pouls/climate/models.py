@@ -7,14 +7,22 @@ What links a person to an answer is deliberately absent:
 - ``Response`` and ``Comment`` have random UUID primary keys (no autoincrement order that could
   be matched with anything), the respondent's team, the answer *day* only, the broad
   categories chosen before launch, and no foreign key to an invitation, a token or a person.
+- ``PendingAnswer`` is the buffer an answer waits in, written in a transaction of its own
+  (not the one that marks the invitation used); the worker moves pending answers into
+  ``Response``/``Comment`` in shuffled batches (``batches.py``), so neither transaction ids
+  nor physical order say who answered what.
 - ``Publication`` keeps what was shown before (sets of response ids per group) so that two
   successive exports cannot be subtracted; it carries a day, not a timestamp.
+- ``Campaign.distributor`` is the only account that can obtain answerable links other than
+  the invitees themselves (printed links, pasted addresses), and it sees no results.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +37,23 @@ DEMOGRAPHICS: dict[str, tuple[str, list[str]]] = {
     ),
     "role": ("Fonction", ["encadrement", "hors encadrement"]),
 }
+
+
+class CampaignQuerySet(ScopedQuerySet["Campaign"]):
+    def for_distributor(self, user: Any) -> CampaignQuerySet:
+        """Launched campaigns whose printed links and pasted-address invitations ``user``
+        hands out. A distributor who can see any result perimeter of the campaign (a grant
+        added after being chosen) is refused: whoever reads results never gets links."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.none()
+        from pouls.lib.scoping import allowed_perimeter_ids
+
+        seen = allowed_perimeter_ids(user, "view")
+        return self.filter(distributor_id=user.pk, status=Campaign.Status.LAUNCHED).exclude(
+            groups__perimeter_id__in=seen
+        )
 
 
 class Campaign(models.Model):
@@ -55,8 +80,19 @@ class Campaign(models.Model):
     created_on = models.DateField(auto_now_add=True)
     launched_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # Who hands out printed links and invites pasted addresses: an account that sees no
+    # result of the campaign (checked when chosen and at every use), so that nobody who
+    # reads results can answer in others' place (padding; docs/climate.md).
+    distributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("distributeur des liens"),
+    )
 
-    objects = ScopedQuerySet["Campaign"].as_manager()
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_on", "name"]
@@ -75,6 +111,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def batch_floor(self) -> int:
+        """Fewest answers written together: never fewer than the score threshold, so a batch
+        is at least as large as the smallest group a page may show."""
+        return max(self.min_scores, int(settings.POULS_CLIMATE_BATCH_MIN))
 
 
 class ResultGroup(models.Model):
@@ -186,6 +227,33 @@ class Comment(models.Model):
         return self.question
 
 
+class PendingAnswer(models.Model):
+    """An answer waiting for its batch: what the respondent sent, their team and nothing
+    else (no invitation, no time, no day). Written in its own transaction after the one
+    that marks the invitation used; deleted when the worker writes its batch."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pending_answers")
+    perimeter = models.ForeignKey(Perimeter, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField()
+    categories = models.JSONField(default=dict, blank=True)
+    # {question: pseudonymised text}; split into Comment rows when written.
+    comments = models.JSONField(default=dict, blank=True)
+
+    objects = ScopedQuerySet["PendingAnswer"].as_manager()
+
+    class Meta:
+        verbose_name = _("réponse en attente")
+        verbose_name_plural = _("réponses en attente")
+        indexes = [
+            # The batch writer counts and reads one campaign's pending answers.
+            models.Index(fields=["campaign"], name="climate_pending_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.campaign)
+
+
 class Publication(models.Model):
     """What was shown once: {group id: [response or comment ids]} of the groups published,
     read back as the history that guards later publications against differencing."""
@@ -222,6 +290,7 @@ __all__ = [
     "Campaign",
     "Comment",
     "Invitation",
+    "PendingAnswer",
     "Publication",
     "Response",
     "ResultGroup",

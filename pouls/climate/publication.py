@@ -138,6 +138,14 @@ def published_for_user(user: Any, campaign: Campaign) -> Published:
     and comments (``min_comments``) against the history; keep the groups in the user's scope."""
     if campaign.status == Campaign.Status.DRAFT:
         return Published(campaign, {}, {}, {})
+    if campaign.distributor_id is not None and campaign.distributor_id == user.pk:
+        # Whoever hands out links never reads results, even with a grant given later.
+        every = _groups(campaign)
+        groups = [g for g in every if g.gid in _visible(user, every)]
+        reason = _("masqué : vous distribuez les liens de cette campagne")
+        return Published(
+            campaign, {g.gid: g for g in groups}, {}, {}, {g.gid: reason for g in groups}
+        )
     with transaction.atomic():
         # Row lock on PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers.
         list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk"))

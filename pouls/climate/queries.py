@@ -9,9 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from pouls.climate import wording
 from pouls.climate.instruments import campaign_instruments, recoded
-from pouls.climate.models import Campaign, Invitation, Response
+from pouls.climate.models import Campaign, Invitation, PendingAnswer, Response
 from pouls.climate.publication import Published, published_for_user
+from pouls.climate.wording import Words
 from pouls_analysis.climate.instruments import Instrument
 from pouls_analysis.climate.profile import (
     ClimateProfile,
@@ -38,9 +40,15 @@ class DimensionFigure:
     id: str
     label: str
     mean: MeanResult
-    distribution: list[int]  # respondents per scale point (dimension score rounded)
+    # Respondents per scale point (dimension score rounded); empty when one point would
+    # hold all or all but one respondent: that would tell each person's rounded score.
+    distribution: list[int]
     alpha: AlphaResult | None  # None with a single item
     rwg: float | None
+    # (scale point and its label, respondents) per point; empty with ``distribution``.
+    bins: list[tuple[str, int]] = field(default_factory=list)
+    consistency: Words | None = None  # plain words first, the statistic in ``detail``
+    agreement: Words | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +84,26 @@ def _dimension(instrument: Instrument, rows: list[dict[str, int]], dim: Any) -> 
     scores = x.mean(axis=1)
     low, high = instrument.scale.min, instrument.scale.max
     counts = [int(np.sum(np.rint(scores) == v)) for v in range(low, high + 1)]
+    if max(counts) >= len(rows) - 1:
+        counts = []
     several = x.shape[1] >= 2 and len(rows) >= 2
+    alpha = cronbach_alpha(x) if several else None
+    rwg = rwg_j(x, high - low + 1) if len(rows) >= 2 else None
+    labels = instrument.scale.labels_fr
+    bins = [
+        (f"{v} · {labels[v - low]}" if v - low < len(labels) and labels[v - low] else str(v), c)
+        for v, c in zip(range(low, high + 1), counts, strict=False)
+    ]
     return DimensionFigure(
         dim.id,
         dim.label_fr,
         mean_with_ci(scores),
         counts,
-        cronbach_alpha(x) if several else None,
-        rwg_j(x, high - low + 1) if len(rows) >= 2 else None,
+        alpha,
+        rwg,
+        bins,
+        wording.consistency(alpha) if len(rows) >= 2 else None,
+        wording.agreement(rwg) if len(rows) >= 2 else None,
     )
 
 
@@ -175,6 +195,8 @@ class Overview:
     published: Published
     rows: list[tuple[str, str, bool, str]]  # gid, label, published?, reason if hidden
     participation: tuple[int, int] | None  # answered, invited: campaign managers only
+    pending: int = 0  # answered but not yet written by the batch writer (managers only)
+    batch_floor: int = 0
 
 
 def campaign_overview(user: Any, campaign: Campaign) -> Overview:
@@ -184,12 +206,15 @@ def campaign_overview(user: Any, campaign: Campaign) -> Overview:
         for gid, g in published.groups.items()
     ]
     participation = None
+    pending = floor = 0
     # Counts per team would be figures under the threshold; only whole-campaign totals are
     # shown, to those who manage the campaign.
     if Campaign.objects.for_user(user, "change").filter(pk=campaign.pk).exists():
         invitations = Invitation.objects.filter(campaign=campaign)
         participation = (invitations.filter(answered=True).count(), invitations.count())
-    return Overview(published, rows, participation)
+        pending = PendingAnswer.objects.filter(campaign=campaign).count()
+        floor = campaign.batch_floor()
+    return Overview(published, rows, participation, pending, floor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,3 +241,19 @@ def list_campaigns(user: Any) -> list[CampaignRow]:
         CampaignRow(c, c.pk in owned, entries.get(c.pk, []))
         for c in sorted(campaigns.values(), key=lambda c: c.name)
     ]
+
+
+def get_campaign_to_distribute(user: Any, code: str) -> Campaign:
+    """The launched campaign whose links ``user`` distributes, else 404 (the scoping of a
+    distributor: the campaign names them, no grant does)."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    try:
+        return Campaign.objects.for_distributor(user).select_related("perimeter").get(code=code)
+    except (Campaign.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def list_distributed(user: Any) -> list[Campaign]:
+    return list(Campaign.objects.for_distributor(user).order_by("name"))

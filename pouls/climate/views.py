@@ -14,9 +14,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pouls.climate import actions
-from pouls.climate.forms import CampaignForm, EmailInvitationsForm, PrintLinksForm
+from pouls.climate.forms import (
+    AnswerForm,
+    CampaignForm,
+    DistributorForm,
+    EmailInvitationsForm,
+    PrintLinksForm,
+)
+from pouls.climate.instruments import campaign_instruments
 from pouls.climate.models import Campaign
-from pouls.climate.queries import campaign_overview, list_campaigns
+from pouls.climate.printing import printable_slips
+from pouls.climate.queries import (
+    campaign_overview,
+    get_campaign_to_distribute,
+    list_campaigns,
+    list_distributed,
+)
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
 
@@ -28,7 +41,11 @@ def _link(request: AuthedRequest) -> Callable[[str], str]:
 @login_required
 @require_GET
 def campaign_list(request: AuthedRequest) -> HttpResponse:
-    return render(request, "climate/campaigns.html", {"rows": list_campaigns(request.user)})
+    context = {
+        "rows": list_campaigns(request.user),
+        "distributed": list_distributed(request.user),
+    }
+    return render(request, "climate/campaigns.html", context)
 
 
 @login_required
@@ -48,6 +65,7 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
             demographics=data["demographics"],
             min_scores=data["min_scores"],
             min_comments=data["min_comments"],
+            distributor=data["distributor"],
         )
         return redirect("climate-campaign-detail", code=campaign.code)
     return render(request, "climate/campaign_new.html", {"form": form})
@@ -63,10 +81,21 @@ def campaign_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "overview": overview,
         # Managers see participation; the same test decides whether actions are offered.
         "can_manage": overview.participation is not None,
-        "print_form": PrintLinksForm(campaign=campaign, user=request.user),
-        "email_form": EmailInvitationsForm(campaign=campaign, user=request.user),
+        "distributor_form": DistributorForm(campaign=campaign),
     }
     return render(request, "climate/campaign_detail.html", context)
+
+
+@login_required
+@require_GET
+def campaign_preview(request: AuthedRequest, code: str) -> HttpResponse:
+    """The respondent's form of the campaign, inert: to check questions before launch."""
+    campaign = get_for_user_or_404(Campaign, request.user, code)
+    form = AnswerForm(
+        instruments=campaign_instruments(campaign), demographics=list(campaign.demographics)
+    )
+    context = {"campaign": campaign, "form": form, "preview": True}
+    return render(request, "climate/answer.html", context)
 
 
 def _campaign_action(
@@ -102,24 +131,6 @@ def campaign_invite(request: AuthedRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def campaign_invite_emails(request: AuthedRequest, code: str) -> HttpResponse:
-    campaign = get_for_user_or_404(Campaign, request.user, code, "change")
-    form = EmailInvitationsForm(request.POST, campaign=campaign, user=request.user)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
-        return redirect("climate-campaign-detail", code=campaign.code)
-
-    def run(campaign: Campaign) -> str:
-        data = form.cleaned_data
-        sent = actions.do_invite_emails(campaign, data["perimeter"], data["emails"], _link(request))
-        return _("%(n)s invitation(s) envoyée(s) par e-mail.") % {"n": sent}
-
-    return _campaign_action(request, code, run)
-
-
-@login_required
-@require_POST
 def campaign_remind(request: AuthedRequest, code: str) -> HttpResponse:
     def run(campaign: Campaign) -> str:
         sent = actions.do_remind(campaign, _link(request))
@@ -142,18 +153,62 @@ def campaign_close(request: AuthedRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def campaign_print(request: AuthedRequest, code: str) -> HttpResponse:
+def campaign_distributor(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = get_for_user_or_404(Campaign, request.user, code, "change")
-    form = PrintLinksForm(request.POST, campaign=campaign, user=request.user)
+    form = DistributorForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("climate-campaign-detail", code=campaign.code)
+
+    def run(campaign: Campaign) -> str:
+        actions.do_set_distributor(campaign, form.cleaned_data["distributor"])
+        return _("Distributeur des liens enregistré.")
+
+    return _campaign_action(request, code, run)
+
+
+# The distributor's pages: a campaign is reached through ``for_distributor`` (the account
+# chosen for it, who sees none of its results), never through a grant.
+
+
+@login_required
+@require_GET
+def distribution(request: AuthedRequest, code: str) -> HttpResponse:
+    campaign = get_campaign_to_distribute(request.user, code)
+    context = {
+        "campaign": campaign,
+        "print_form": PrintLinksForm(campaign=campaign),
+        "email_form": EmailInvitationsForm(campaign=campaign),
+    }
+    return render(request, "climate/distribution.html", context)
+
+
+@login_required
+@require_POST
+def campaign_invite_emails(request: AuthedRequest, code: str) -> HttpResponse:
+    campaign = get_campaign_to_distribute(request.user, code)
+    form = EmailInvitationsForm(request.POST, campaign=campaign)
+    if form.is_valid():
+        data = form.cleaned_data
+        sent = actions.do_invite_emails(
+            request.user, campaign, data["perimeter"], data["emails"], _link(request)
+        )
+        messages.success(request, _("%(n)s invitation(s) envoyée(s) par e-mail.") % {"n": sent})
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in errors))
+    return redirect("climate-distribution", code=campaign.code)
+
+
+@login_required
+@require_POST
+def campaign_print(request: AuthedRequest, code: str) -> HttpResponse:
+    campaign = get_campaign_to_distribute(request.user, code)
+    form = PrintLinksForm(request.POST, campaign=campaign)
     if not form.is_valid():
         messages.error(request, _("Choisissez une équipe de la campagne et un nombre de liens."))
-        return redirect("climate-campaign-detail", code=campaign.code)
-    try:
-        links = actions.do_print_links(
-            campaign, form.cleaned_data["perimeter"], form.cleaned_data["count"], _link(request)
-        )
-    except actions.CampaignStateError as exc:
-        messages.error(request, str(exc))
-        return redirect("climate-campaign-detail", code=campaign.code)
-    context = {"campaign": campaign, "links": links, "perimeter": form.cleaned_data["perimeter"]}
+        return redirect("climate-distribution", code=campaign.code)
+    team, count = form.cleaned_data["perimeter"], form.cleaned_data["count"]
+    links = actions.do_print_links(request.user, campaign, team, count, _link(request))
+    context = {"campaign": campaign, "slips": printable_slips(links), "perimeter": team}
     return render(request, "climate/print_links.html", context)

@@ -136,6 +136,10 @@ def build_climate_demo(end: dt.date, seed: int) -> int:
                 )
             )
     Invitation.objects.bulk_create(invitations)
+    # Written as the batch writer does: scores and comments each in their own shuffled
+    # order, so the k-th comment is not the k-th score row (docs/climate.md).
+    rng.shuffle(responses)
+    rng.shuffle(comments)
     Response.objects.bulk_create(responses)
     Comment.objects.bulk_create(comments)
     return len(responses)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-import yaml
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from pouls.feedback.importers.mapping import PRESETS, MappingError, load_mapping
+from pouls.feedback.importers.mapping import PRESETS
 from pouls.feedback.models import Feedback
 from pouls.org.models import Perimeter, Person
 
@@ -23,11 +23,13 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(label=_("Fichier (CSV, XLSX ou JSON Lines)"))
     preset = forms.ChoiceField(label=_("Outil d'origine"), required=False)
-    mapping = forms.CharField(
-        label=_("Correspondance des colonnes (YAML, facultatif)"),
-        widget=forms.Textarea(
-            attrs={"rows": 6, "placeholder": "columns:\n  nps: Q_NPS\n  text: Q_Why"}
+    survey = forms.CharField(
+        label=_("Questionnaire d'origine (facultatif)"),
+        help_text=_(
+            "Les identifiants de réponse sont dédoublonnés par outil et questionnaire ; "
+            "sans nom, par périmètre importé."
         ),
+        max_length=80,
         required=False,
     )
 
@@ -63,39 +65,6 @@ class ImportUploadForm(forms.Form):
                 params={"suffix": suffix or "?"},
             )
         return upload
-
-    def clean_mapping(self) -> dict[str, Any]:
-        return parse_mapping_text(self.cleaned_data.get("mapping") or "")
-
-
-def parse_mapping_text(text: str) -> dict[str, Any]:
-    """A YAML mapping typed in a form, checked the same way as a mapping file."""
-    if not text.strip():
-        return {}
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise forms.ValidationError(
-            _("YAML illisible : %(error)s"), params={"error": exc}
-        ) from None
-    if not isinstance(data, dict):
-        raise forms.ValidationError(_("La correspondance doit être un dictionnaire YAML."))
-    try:
-        load_mapping(data)
-    except MappingError as exc:
-        raise forms.ValidationError(str(exc)) from None
-    return data
-
-
-class ReprocessForm(forms.Form):
-    mapping = forms.CharField(
-        label=_("Correspondance corrigée (YAML)"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
-    )
-
-    def clean_mapping(self) -> dict[str, Any]:
-        return parse_mapping_text(self.cleaned_data.get("mapping") or "")
 
 
 class FieldReportForm(forms.Form):
@@ -160,24 +129,64 @@ class ColumnMappingForm(forms.Form):
         queryset=Perimeter.objects.none(),
         required=False,
     )
-    day_first = forms.BooleanField(
-        label=_("Dates au format jour/mois (22/11/2026) plutôt que mois/jour"),
+    # Never month-first by default: the order is inferred from every date of the column.
+    day_first = forms.ChoiceField(
+        label=_("Ordre du jour et du mois dans les dates"),
+        choices=[
+            ("auto", _("Déduit de toutes les dates (jour/mois si rien ne l'indique)")),
+            ("day", _("Jour/mois (22/11/2026)")),
+            ("month", _("Mois/jour (11/22/2026)")),
+        ],
+        initial="auto",
         required=False,
-        initial=True,
     )
 
-    def __init__(self, *args: Any, header: list[str], user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        header: list[str],
+        user: Any,
+        labels: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("— aucune —"))] + [(h, h) for h in header]
+        labels = labels or {}
+        named = [(h, f"{h} — {labels[h]}" if labels.get(h) else h) for h in header]
+        choices = [("", _("— aucune —")), *named]
         for name, label in MAPPED_FIELDS.items():
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
         text_field = self.fields["text"]
         assert isinstance(text_field, forms.MultipleChoiceField)
-        text_field.choices = [(h, h) for h in header]
+        text_field.choices = named
         perimeter_field = self.fields["default_perimeter"]
         assert isinstance(perimeter_field, forms.ModelChoiceField)
         perimeter_field.queryset = Perimeter.objects.for_user(user, "change")
         self.order_fields(["perimeter", "default_perimeter", "received_at", "day_first", "text"])
+
+    def chosen(self) -> dict[str, Any]:
+        """Field -> column(s) as currently chosen (posted, else proposed), for the preview."""
+        if self.is_bound:
+            # A bound form's data is the request's QueryDict (typed as a plain Mapping).
+            data = cast(QueryDict, self.data)
+            return {
+                name: data.getlist(name) if name == "text" else data.get(name, "")
+                for name in (*MAPPED_FIELDS, "text")
+            }
+        return {name: self.initial.get(name) for name in (*MAPPED_FIELDS, "text")}
+
+    @classmethod
+    def initial_from(cls, mapping: dict[str, Any]) -> dict[str, Any]:
+        """The form's initial values from a stored mapping (the one an import used)."""
+        columns = mapping.get("columns") or {}
+        initial: dict[str, Any] = {}
+        for name in MAPPED_FIELDS:
+            value = columns.get(name)
+            initial[name] = value[0] if isinstance(value, list) and value else value or ""
+        text = columns.get("text") or []
+        initial["text"] = text if isinstance(text, list) else [text]
+        order = mapping.get("day_first")
+        initial["day_first"] = "auto" if order is None else "day" if order else "month"
+        return initial
 
     def mapping(self) -> dict[str, Any]:
         """The mapping as a YAML file would give it."""
@@ -191,6 +200,6 @@ class ColumnMappingForm(forms.Form):
         return {
             "columns": columns,
             "defaults": defaults,
-            "day_first": bool(data.get("day_first")),
+            "day_first": {"day": True, "month": False}.get(data.get("day_first") or "auto"),
             "guess": False,
         }

@@ -61,6 +61,10 @@ class Feedback(models.Model):
     category = models.CharField(
         _("catégorie"), max_length=16, choices=Category.choices, blank=True, default=""
     )
+    # Where the row comes from: the file's system and survey (« qualtrics:Enquête magasins »,
+    # by default the system and the perimeter imported into), « mail », or "" for answers to
+    # Pouls' own surveys. Duplicates are detected on (source_kind, source, source_id).
+    source = models.CharField(_("source d'origine"), max_length=120, blank=True, default="")
     source_id = models.CharField(
         _("identifiant d'origine"), max_length=200, blank=True, help_text=_("Pour le dédoublonnage")
     )
@@ -97,10 +101,12 @@ class Feedback(models.Model):
                 condition=Q(ces_scale__isnull=True) | Q(ces_scale__in=[5, 7]),
                 name="feedback_feedback_ces_scale_valid",
             ),
+            # Response ids are unique within their source only: two stores' exports both
+            # number their answers 1, 2, 3…
             models.UniqueConstraint(
-                fields=["source_kind", "source_id"],
+                fields=["source_kind", "source", "source_id"],
                 condition=~Q(source_id=""),
-                name="feedback_feedback_unique_source_id",
+                name="feedback_feedback_unique_source_key",
             ),
         ]
 
@@ -139,6 +145,7 @@ class Import(models.Model):
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
     preset = models.CharField(max_length=32, blank=True)
+    source = models.CharField(max_length=120, blank=True)  # given to every row it stores
     mapping = models.JSONField(default=dict, blank=True)
     # The uploaded file waiting in UPLOAD_DIR for its mapping to be confirmed; emptied (and
     # the file deleted) once imported: raw uploads hold personal data.
@@ -148,6 +155,13 @@ class Import(models.Model):
     accepted = models.PositiveIntegerField(default=0)
     quarantined = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
+    # Physical lines after the header (a record may span several; blank ones are no record),
+    # so that a quote swallowing lines cannot hide them: lines = the lines of the accepted,
+    # quarantined and duplicate records + blank_lines.
+    lines = models.PositiveIntegerField(default=0)
+    blank_lines = models.PositiveIntegerField(default=0)
+    # What the import inferred and the user should know (the order of day and month), French.
+    notes = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -183,6 +197,9 @@ class QuarantinedRow(models.Model):
     # [{"field": ..., "value": ..., "message": ..., "accepted": ...}, ...]
     reasons = models.JSONField(default=list)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Keyed hash of the row as received: the same row imported again into the same
+    # perimeter counts as a duplicate instead of filling the quarantine twice.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     objects = ScopedQuerySet["QuarantinedRow"].as_manager()
 
@@ -193,6 +210,8 @@ class QuarantinedRow(models.Model):
         indexes = [
             # The quarantine screen lists the unresolved rows of one import.
             models.Index(fields=["batch", "resolved_at"], name="feedback_quarantine_open"),
+            # An import looks up the fingerprints of its rejects in its perimeter.
+            models.Index(fields=["perimeter", "fingerprint"], name="feedback_quarantine_print"),
         ]
         constraints = [
             models.UniqueConstraint(

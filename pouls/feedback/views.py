@@ -3,9 +3,9 @@ perimeter), and sellers' field reports (anyone with a perimeter)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,11 +23,10 @@ from pouls.feedback.forms import (
     ColumnMappingForm,
     FieldReportForm,
     ImportUploadForm,
-    ReprocessForm,
 )
 from pouls.feedback.importers.mapping import MappingError, load_mapping, resolve
-from pouls.feedback.importers.pipeline import do_reprocess_quarantine
-from pouls.feedback.importers.preview import preview_upload
+from pouls.feedback.importers.pipeline import do_reprocess_quarantine, file_source
+from pouls.feedback.importers.preview import Preview, preview_upload
 from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import Import
 from pouls.feedback.queries import scoped_feedback
@@ -70,7 +69,9 @@ def _start_import(request: AuthedRequest, form: ImportUploadForm) -> Import:
         file_sha256=digest,
         upload_name=name,
         preset=form.cleaned_data["preset"] or "",
-        mapping=form.cleaned_data["mapping"],
+        source=file_source(
+            form.cleaned_data["preset"], form.cleaned_data["survey"], form.cleaned_data["perimeter"]
+        ),
     )
     save_for_user(batch, request.user)
     return batch
@@ -108,10 +109,10 @@ def import_detail(request: AuthedRequest, code: str) -> HttpResponse:
     context = {
         "batch": batch,
         "rows": rows,
-        "form": ReprocessForm(
-            initial={
-                "mapping": json.dumps(batch.mapping, ensure_ascii=False) if batch.mapping else ""
-            }
+        "form": ColumnMappingForm(
+            header=_quarantine_header(batch),
+            user=request.user,
+            initial=ColumnMappingForm.initial_from(batch.mapping or {}),
         ),
     }
     return render(request, "feedback/import_detail.html", context)
@@ -121,12 +122,10 @@ def import_detail(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 def import_reprocess(request: AuthedRequest, code: str) -> HttpResponse:
     batch = get_for_user_or_404(Import, request.user, code, "change")
-    form = ReprocessForm(request.POST)
+    form = ColumnMappingForm(request.POST, header=_quarantine_header(batch), user=request.user)
     if form.is_valid():
         try:
-            summary = do_reprocess_quarantine(
-                batch, form.cleaned_data["mapping"], user=request.user
-            )
+            summary = do_reprocess_quarantine(batch, form.mapping(), user=request.user)
         except MappingError as exc:
             messages.error(request, str(exc))
         else:
@@ -136,8 +135,14 @@ def import_reprocess(request: AuthedRequest, code: str) -> HttpResponse:
                 % {"n": summary.accepted + summary.duplicates},
             )
     else:
-        messages.error(request, " ".join(str(e) for e in form.errors.get("mapping", [])))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("feedback-import-detail", code=batch.code)
+
+
+def _quarantine_header(batch: Import) -> list[str]:
+    """The columns of an import's open quarantine, as its rows were received."""
+    raws = batch.quarantine.filter(resolved_at__isnull=True).values_list("raw", flat=True)
+    return list(dict.fromkeys(k for raw in raws.iterator() for k in raw))
 
 
 @login_required
@@ -232,7 +237,11 @@ def import_mapping(request: AuthedRequest, code: str) -> HttpResponse:
         _abandon(batch, path, str(exc))
         return redirect("feedback-import-detail", code=batch.code)
     form = ColumnMappingForm(
-        request.POST or None, header=preview.header, user=request.user, initial=preview.initial
+        request.POST or None,
+        header=preview.header,
+        labels=preview.labels,
+        user=request.user,
+        initial=preview.initial,
     )
     if request.method == "POST" and form.is_valid():
         mapping = {**(batch.mapping or {}), **form.mapping()}
@@ -246,9 +255,26 @@ def import_mapping(request: AuthedRequest, code: str) -> HttpResponse:
             import_feedback_file.enqueue(str(batch.code), str(path))
             messages.info(request, _("Import en file d'attente : cette page se met à jour."))
             return redirect("feedback-import-detail", code=batch.code)
-    return render(
-        request, "feedback/import_mapping.html", {"batch": batch, "form": form, "preview": preview}
-    )
+    context = {"batch": batch, "form": form, "preview": preview, "mapped": _mapped(preview, form)}
+    return render(request, "feedback/import_mapping.html", context)
+
+
+def _mapped(preview: Preview, form: ColumnMappingForm) -> list[dict[str, Any]]:
+    """Every mapped column with its field, question text and the sample's values."""
+    index = {h: i for i, h in enumerate(preview.header)}
+    rows = []
+    for name, chosen in form.chosen().items():
+        for column in chosen if isinstance(chosen, list) else [chosen]:
+            if column in index:
+                rows.append(
+                    {
+                        "field": FIELD_LABELS.get(name, name),
+                        "column": column,
+                        "question": preview.labels.get(column, ""),
+                        "values": [row[index[column]] for row in preview.sample],
+                    }
+                )
+    return rows
 
 
 def _abandon(batch: Import, path: Path, message: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,9 +15,18 @@ from pouls.feedback.models import Feedback
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Control characters other than tab and line breaks: XLSX cannot hold them (openpyxl
+# refuses the whole workbook) and they carry nothing a reader of a CSV wants.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def safe_cell(value: Any) -> Any:
-    """Prefix text a spreadsheet would run as a formula with a quote (OWASP's advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Text without control characters, and with a quote before what a spreadsheet would run
+    as a formula (OWASP's advice)."""
+    if not isinstance(value, str):
+        return value
+    value = CONTROL.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -26,7 +36,7 @@ def to_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
+    writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
@@ -38,7 +48,7 @@ def to_xlsx(header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Pouls")
-    sheet.append(header)
+    sheet.append([safe_cell(h) for h in header])
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
     out = io.BytesIO()

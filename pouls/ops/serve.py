@@ -29,7 +29,14 @@ def check_production_settings() -> None:
 
 def prepare_static() -> None:
     """Collect static files with hashed names, gzip and brotli copies (whitenoise)."""
-    call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
+    call_command(
+        "collectstatic",
+        interactive=False,
+        verbosity=0,
+        # plotly's package data also holds sample data sets and a widget bundle no page uses.
+        ignore_patterns=["datasets", "widgetbundle.js", "templates"],
+        stdout=io.StringIO(),
+    )
 
 
 def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int) -> list[str]:

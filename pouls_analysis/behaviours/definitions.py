@@ -12,10 +12,12 @@ Matching a text (``CompiledDefinitions.cue_hits``):
 1. fold the text once;
 2. find the cues that can match (literal gate, see ``CompiledDefinitions``) and run them;
 3. drop a hit when its cue's ``unless_before`` / ``unless_after`` pattern is found in the
-   same sentence within 60 characters, or when the cue says ``needs_context: true`` and the
-   text does not match the file's ``service_context`` pattern (no one serving, no contact
-   with a service named) (the same words about a product - "mécanique", "invisible" - are
-   not staff behaviour);
+   same sentence within 60 characters, when its cue's ``near`` pattern is NOT found within
+   200 characters before or after it (soumission: a courtesy formula counts only beside a
+   refusal or inaction, ../shared/BEHAVIOURS.md), or when the cue says
+   ``needs_context: true`` and the text does not match the file's ``service_context``
+   pattern (no one serving, no contact with a service named) (the same words about a
+   product - "mécanique", "invisible" - are not staff behaviour);
 4. voice: in the hit's sentence, within 60 characters before it and the hit itself (the
    *clause*, also cut at ";" and brackets), the file's ``customer_voice`` pattern finds a
    first-person subject ("je", "j'", "nous ...ons") and its ``staff_voice`` pattern someone
@@ -71,6 +73,7 @@ BEHAVIOUR_IDS = (
 DEFAULT_FILE = "behaviours_fr.yaml"
 _WINDOW = 60
 _REPORTED_WINDOW = 150  # reported speech: the speaker may open a long sentence
+_NEAR_WINDOW = 200  # a formula and the refusal it goes with may sit in adjacent sentences
 _MACRO_RE = re.compile(r"\{([a-z_]+)\}")
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
 _OPENING_QUOTE = re.compile(r'[«“]|"(?=\w)')  # a quotation opens: reported speech
@@ -93,6 +96,7 @@ class Cue:
     pattern: str
     unless_before: str | None = None
     unless_after: str | None = None
+    near: str | None = None
     context: str | None = None
     customer_voice: str | None = None
     staff_voice: str | None = None
@@ -264,7 +268,7 @@ def _parse_cue(
     if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
         raise DefinitionsError(f"{where}: 'weight' must be a number in (0, 1], got {weight!r}.")
     patterns: dict[str, str | None] = {}
-    for key in ("pattern", "unless_before", "unless_after"):
+    for key in ("pattern", "unless_before", "unless_after", "near"):
         raw = entry.get(key)
         if raw is None and key != "pattern":
             patterns[key] = None
@@ -295,6 +299,7 @@ def _parse_cue(
         pattern=pattern,
         unless_before=patterns["unless_before"],
         unless_after=patterns["unless_after"],
+        near=patterns["near"],
         context=context if needs_context else None,
         customer_voice=voices.get("customer_voice") if staff_only else None,
         staff_voice=voices.get("staff_voice") if staff_only or flags["reported"] else None,
@@ -356,6 +361,7 @@ class CompiledDefinitions:
         self._after = tuple(
             re.compile(c.unless_after) if c.unless_after else None for c in self.cues
         )
+        self._near = tuple(re.compile(c.near) if c.near else None for c in self.cues)
         self._context = tuple(re.compile(c.context) if c.context else None for c in self.cues)
         self._customer = tuple(
             re.compile(c.customer_voice) if c.customer_voice else None for c in self.cues
@@ -409,6 +415,9 @@ class CompiledDefinitions:
                     if not has_context[context.pattern]:
                         break
                 cue = self.cues[i]
+                if self._near[i] is not None:
+                    # The evidence shows the formula AND the refusal it goes with.
+                    start, end = self._near_span(i, folded, start, end) or (start, end)
                 start, end = _trim(text, start, end)
                 hits.append(CueHit(cue.behaviour, cue.id, cue.weight, start, end))
                 break
@@ -426,7 +435,24 @@ class CompiledDefinitions:
             stop = _SENTENCE_BREAK.search(window)
             if after.search(window[: stop.start()] if stop else window):
                 return True
-        return False
+        return self._near[i] is not None and self._near_span(i, folded, start, end) is None
+
+    def _near_span(self, i: int, folded: str, start: int, end: int) -> tuple[int, int] | None:
+        """Span of the hit of cue ``i`` widened to the nearest match of its ``near`` pattern
+        (the refusal a courtesy formula goes with), or None when there is none in reach."""
+        near = self._near[i]
+        assert near is not None
+        lo, hi = max(0, start - _NEAR_WINDOW), min(len(folded), end + _NEAR_WINDOW)
+        best: tuple[int, int] | None = None
+        for match in near.finditer(folded, lo, hi):
+            a, b = match.span()
+            gap = a - end if a >= end else start - b if b <= start else 0
+            if best is None or gap < best[0]:
+                best = (gap, a if a < start else b)
+        if best is None:
+            return None
+        edge = best[1]
+        return (min(start, edge), max(end, edge))
 
     def _customers_voice(self, i: int, text: str, folded: str, start: int, end: int) -> bool:
         """Whether the hit of cue ``i`` at ``start:end`` is in the customer's own voice."""

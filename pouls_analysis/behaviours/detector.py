@@ -173,16 +173,22 @@ class ServiceBehaviourDetector(BaseEstimator):  # type: ignore[misc]
         self.n_labelled_ = len(texts)
         if not texts:
             return self
-        self.vectorizer_ = _text_features()
-        features = self.vectorizer_.fit_transform([fold_aligned(t) for t in texts])
-        rng = check_random_state(self.random_state)
+        learnable = []
         for j, behaviour in enumerate(self.classes_):
             positives = int(labels[:, j].sum())
             if min(positives, len(texts) - positives) < self.min_positives:
                 logger.info(
                     "behaviour %s keeps its rules (%s labelled positives)", behaviour, positives
                 )
-                continue
+            else:
+                learnable.append(j)
+        if not learnable:  # no model to learn: no vectoriser either (it needs a few texts)
+            return self
+        self.vectorizer_ = _text_features()
+        features = self.vectorizer_.fit_transform([fold_aligned(t) for t in texts])
+        rng = check_random_state(self.random_state)
+        for j in learnable:
+            behaviour = self.classes_[j]
             model = LogisticRegression(
                 C=self.C,
                 class_weight="balanced",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 __all__ = ["find_name_cues", "keep_entity", "needs_ner"]
 
@@ -49,26 +50,39 @@ _ROLES = (
     r"expert|experte|plombier|[ée]lectricien|charg[ée]e? de client[èe]le|adjoint|adjointe|"
     r"b[ée]n[ée]vole|coiffeur|coiffeuse|serveur|serveuse|pharmacien|pharmacienne|fils|neveu|"
     r"ni[èe]ce|petit-fils|petite-fille|belle-m[èe]re|beau-p[èe]re|compagnon|compagne|conjoint|"
-    r"conjointe|locataire|propri[ée]taire|chauffeur|monteur|dépanneur|d[ée]panneuse"
+    r"conjointe|locataire|propri[ée]taire|chauffeur|monteur|dépanneur|d[ée]panneuse|jeune|"
+    r"livreurs|vendeurs|conseillers|techniciens|gar[çc]on|homme|notre conseiller|"
+    r"notre conseill[èe]re|mon conseiller|ma conseill[èe]re|coach|formateur|formatrice|"
+    r"animateur|animatrice|guide|h[ôo]te de caisse|h[ôo]tesse de caisse|boucher|bouch[èe]re|"
+    r"fleuriste|opticien|opticienne|audioproth[ée]siste|esth[ée]ticienne|vigile|"
+    r"agent de s[ée]curit[ée]"
 )
 # Cues after which a capitalised word is a name whatever it is ("je m'appelle Soizic")...
 _NAMING_CUES = (
     r"je m['’]appelle|s['’]appelle|se pr[ée]nomme|se nomme|mon nom est|mon nom\s*:|nom\s*:|"
     r"pr[ée]nom\s*:|moi c['’]est|de la part de|sign[ée]e?|d[ée]nomm[ée]e?|pr[ée]nomm[ée]e?|"
     r"merci (?:beaucoup |encore |bien |mille fois )?[àa]|remerciements? [àa]|bravo [àa]|"
-    r"gr[âa]ce [àa]|f[ée]licitations [àa]|contact\s*:|interlocut(?:eur|rice)\s*:"
+    r"gr[âa]ce [àa]|f[ée]licitations [àa]|contact\s*:|interlocut(?:eur|rice)\s*:|"
+    r"une? certaine?|une? nomm[ée]e?|une? d[ée]nomm[ée]e?|du nom de|au nom de|"
+    r"(?:je|nous) remercions?|remercier|r[ée]ponse de|trait[ée]e? par|suivie? par|"
+    r"sign[ée]e? par|valid[ée]e? par|envoy[ée]e? par|r[ée]dig[ée]e? par"
 )
 # ...and weaker ones, after which it must be a known first name ("avec Pierre", not "avec Free").
 _CUES = (
     r"je suis|c['’]est|demand[ée]z?|demander|parl[ée] [àa]|parler [àa]|eu|avec|par|pour|chez|"
-    r"surtout [àa]|et [àa]|servie? par|re[çc]ue? par|aid[ée]e? par"
+    r"surtout [àa]|et [àa]|servie? par|re[çc]ue? par|aid[ée]e? par|voir|voyez|contactez|"
+    r"appelez|rappelez|selon|d['’]apr[èe]s|dixit|remercie|salue|l['’]attention de|"
+    r"demand(?:er|ez|é|e) [àa]|adressez-vous [àa]|s['’]adresser [àa]|voir avec|[ée]crire [àa]|"
+    r"transmis [àa]|(?:et|ou|puis) avec|(?:et|ou|puis) par|les|chez les|famille"
 )
 # Closing formulas of letters and e-mails; the name that follows on its own line is a signature.
 _CLOSINGS = (
     r"cordialement|bien cordialement|tr[èe]s cordialement|salutations(?: distingu[ée]es)?|"
     r"sinc[èe]res salutations|bien [àa] vous|sinc[èe]rement|merci d['’]avance|merci par avance|"
     r"merci|merci beaucoup|bonne journ[ée]e|bonne soir[ée]e|respectueusement|amicalement|"
-    r"[àa] bient[ôo]t|bises|cdlt|slts|distingu[ée]es|regards|best regards|kind regards"
+    r"[àa] bient[ôo]t|bises|bisous|biz|amiti[ée]s|a\+|@\+|cdlt|slts|distingu[ée]es|regards|"
+    r"best regards|kind regards|bien [àa] toi|belle journ[ée]e|merci [àa] vous|"
+    r"respectueuses salutations|salutations respectueuses|meilleures salutations"
 )
 # Cues are matched backwards from each capitalised word (on a short window before it), which
 # is several times faster than scanning whole texts with long alternations.
@@ -90,7 +104,7 @@ _SIGNATURE_BEFORE = re.compile(
     r"[ \u00a0\u202f\r\n-]*"
     r"|(?m:^)--[ \u00a0\u202f]*\r?\n)$"
 )
-_SIGNATURE_AFTER = re.compile(r"[ \u00a0\u202f.]*(?:\r?\n|$)")
+_SIGNATURE_AFTER = re.compile(r"[ \u00a0\u202f.]*(?:\r?\n|$|[,–—|/(-])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n\"«(]\s*|^\s*[-*•]\s*)$")
 _ABBREVIATION_BEFORE = re.compile(r"(?:\b(?:M|MM|Mr|Mme|Mlle|Dr|Pr|St|Ste|[A-Z])\.\s*)$")
 
@@ -153,12 +167,62 @@ FIRST_NAMES = frozenset(
     yohan youssef yvan zacharie zinedine
     """.split()
 )
+# More first names, surnames of the people French customers and staff are, from regions the
+# packaged list (Faker's, below) covers thinly: West and North Africa, Vietnam, China, Portugal,
+# Eastern Europe, India. Written for this project from general knowledge.
+_MORE_FIRST_NAMES = """
+    oumar omar sékou sekou ibrahima aïssatou aissatou fatoumata mariama moussa souleymane
+    boubacar cheikh modou awa aminata kadiatou binta coumba ndeye seydou lamine ousmane mamadou
+    alassane adama assa bakary djibril fodé issa kadi mariam oumou salif siaka tidiane yacouba
+    rayane yanis nassim sofiane walid youcef yousra soufiane khaled mounir nadir farida leïla
+    leila samira zineb kenza ilyès ilyes anis hakim jamel kamel karima latifa loubna malika
+    meriem nabila naïma nawel rachida redouane saïd saïda salima sami sarah selma sihem tarik
+    wassim yacine yassine zakaria zohra habib hamza houda ikram imène inès kader lotfi mehdi
+    thanh minh huong linh tuan quang thuy hanh trang phuong duc hoang huy khanh ngoc
+    mei wei xiao jing yan ying hui zhen chen jun lei
+    joão tiago joaquim gonçalo rui nuno sérgio duarte inês catarina leonor beatriz conceição
+    oksana olena natalia natalya svetlana irina olga tetiana yulia andriy oleksandr dmytro
+    vasile ionut ionuț mihai andrei bogdan florin mirela ioana
+    priya anjali rahul arjun deepak kavya sanjay sunita vikram
+    mathéo matheo kilian killian lenny timéo timeo nolan lilou maëlys maelys jade louna
+    """
+_MORE_SURNAMES = """
+    diallo traoré traore diop ndiaye camara keita keïta cissé cisse sow barry coulibaly sylla
+    konaté konate touré toure sissoko diarra kouyaté fofana bamba doumbia kanté kante sangaré
+    benali haddad mansouri benmohamed belkacem bouzid cherif chérif hamidi khelifi meziane
+    saïdi saidi zerrouki amrani boukhari
+    nguyen tran pham huynh vo dang bui ngo duong trinh
+    wang zhang liu yang huang zhao zhou
+    da silva dos santos ferreira pereira rodrigues fernandes gonçalves oliveira carvalho
+    kowalski nowak wiśniewski kowalczyk lewandowski
+    dupuis bouvier lemoine lefèvre lefebvre leroy moreau girard fontaine chevalier rousseau
+    vincent morel fournier mercier dupont durand dubois lambert bonnet françois legrand garnier
+    faure andré gauthier perrin robin clément morin nicolas henry roussel mathieu gautier
+    masson marchand duval denis dumont marie lemaire noël meyer dufour meunier brun blanchard
+    giraud joly rivière lucas brunet gaillard barbier arnaud martinez gérard roche renard
+    schmitt colin vidal caron picard roger fabre aubert lemoine renaud dumas lacroix olivier
+    philippe bourgeois pierre benoit rey leclerc payet rolland leclercq guillaume lecomte
+    lopez jean dupuy guillot hubert berger carpentier sanchez dupré moulin louis deschamps
+    huet vasseur perez boucher fleury royer klein jacquet adam paris poirier marty aubry
+    guyot carré charles renault charpentier ménard maillard baron bertin bailly hervé schneider
+    fernandez le gall collet léger bouvet laurent benard bernard petitjean delacroix lambert
+    """
+_PACKAGED = Path(__file__).resolve().parent / "data"
+
+
+def _packaged(name: str) -> frozenset[str]:
+    """A packaged list (``data/*.txt``, built by ``data/build_name_lists.py``), without the
+    names marked as ordinary French words."""
+    lines = (_PACKAGED / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#") and not w.endswith("?"))
+
+
 # First names that are also common words, places or brands: only taken on a cue or with a
 # surname, never alone ("bleu marine", "la marine", "en France", "la pierre", "Nancy").
 AMBIGUOUS_FIRST_NAMES = frozenset(
     "marine rose pierre olive france claire martin florence nancy ange jade margot victoire "
     "constance prune capucine violette aurore espérance blanche lourdes valence dominique "
-    "pascal noël noëlle camille océane solène margaux".split()
+    "pascal noël noëlle camille océane solène margaux ambre".split()
 )
 # Capitalised words that are not person names: places, brands, titles, greetings, calendar.
 NON_NAMES = frozenset(
@@ -193,7 +257,7 @@ NON_NAMES = frozenset(
     tv hdmi usb led wc ok pdf cb rib iban tva ttc ht dpd gls tnt relais tomtom mutuelle
     mutualiste santé assurance
     assurances bonne bon blanc noir pur prime premium plus pro max mini résultat bref sérieux
-    impossible tiers hs nas expert serveur
+    impossible tiers hs nas expert serveur noel bento
     """.split()
 )
 # Names of shops, brands and places written in several words, dropped when NER calls them PER.
@@ -203,7 +267,28 @@ NON_NAME_PHRASES = frozenset(
     mère noël|saint-pierre|saint pierre|victor hugo|jean jaurès|charles de gaulle|
     la redoute|bouygues telecom|pôle emploi|france travail|leclerc drive|marks & spencer|
     hugo boss|ralph lauren|tommy hilfiger|calvin klein|louis vuitton|pierre cardin|
-    pierre et vacances|jean lain|bon marché""".replace("\n", "").split("|")
+    pierre et vacances|jean lain|bon marché|aloe vera|ali express|urban decay|
+    melissa and doug|melissa & doug|tortue hermann|marie-galante|marie galante""".replace(
+        "\n", ""
+    ).split("|")
+)
+# The hand-written list, the packaged one (Faker's, about 9,000 names), and the additions above;
+# minus the words that are known non-names (places, brands, calendar).
+_HAND_FIRST_NAMES = FIRST_NAMES
+COMMON_FIRST_NAMES = (FIRST_NAMES | frozenset(_MORE_FIRST_NAMES.split())) - NON_NAMES
+FIRST_NAMES = (
+    FIRST_NAMES | _packaged("first_names.txt") | frozenset(_MORE_FIRST_NAMES.split())
+) - NON_NAMES
+#: Surnames that are not ordinary French words: after a weak cue ("voir Dupuis", "un certain
+#: Bouvier") they are enough to call a capitalised word a name.
+SURNAMES = (
+    (_packaged("surnames.txt") | frozenset(_MORE_SURNAMES.split()))
+    - NON_NAMES
+    - frozenset(
+        "marie noël pierre paris jean louis charles adam lucas colin henry vincent nicolas mathieu "
+        "roger olivier philippe guillaume benoit robin françois andré arnaud hubert hervé gérard "
+        "clément denis laurent bernard martinez lopez perez sanchez fernandez".split()
+    )
 )
 _ROLE_WORDS = re.compile(rf"(?i)^(?:{_ROLES}|{_CIVILITY})$")
 _STREET_BEFORE = re.compile(
@@ -215,10 +300,18 @@ _DETERMINER_BEFORE = re.compile(
     r"(?i)\b(?:la|le|les|une|un|en|bleu|vert|couleur|marque|gamme|mod[èe]le|collection|"
     r"coloris|parfum|l['’])\s+$"
 )
+# Words after which a capitalised word names a product, not a person ("la gamme Suzanne",
+# "le jeu Mario Kart", "la marque Lou & Co").
+_PRODUCT_BEFORE = re.compile(
+    r"(?i)\b(?:gamme|marque|mod[èe]le|collection|coloris|ligne|jeu|film|s[ée]rie|produit|"
+    r"enseigne|parfum|r[ée]f[ée]rence|version|taille|teinte|motif)\s+$"
+)
 _ARTICLE_BEFORE = re.compile(
     r"(?i)(?:\b(?:la|le|les|une|un|en|du|des|de|bleu|vert|couleur|ton|teinte|vieux|vieil|"
     r"vieille|sa|son|ma|mon|cette|ce|notre|votre|marque|gamme|mod[èe]le|collection|enseigne|"
-    r"r[ée]f[ée]rence|produit|coloris|parfum|l['’]|d['’]))\s+$"
+    r"r[ée]f[ée]rence|produit|coloris|parfum|bain|canap[ée]|cuisine|salon|lit|table|chaise|"
+    r"fauteuil|lampe|robe|pull|sac|s[ée]rie|ligne|version|taille|kit|pack|coffret|offre|"
+    r"formule|forfait|abonnement|l['’]|d['’]))\s+$"
 )
 
 
@@ -299,7 +392,130 @@ def find_name_cues(text: str) -> list[Found]:
             found.append((*span, "name"))
     found.extend(_first_names(text))
     found.extend(_lowercase_names(text))
+    found.extend(_staff_by_place(text))
+    found.extend(_initials(text))
+    if not found:
+        return found
+    found = _outside_non_name_phrases(text, found)
+    found.extend(_coordinated(text, found))
+    return _with_initials(text, found)
+
+
+_AND_BEFORE = re.compile(
+    rf"([{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?)[ \u00a0\u202f]+(?:et|ou)[ \u00a0\u202f]+$"
+)
+_AND_AFTER = re.compile(
+    rf"[ \u00a0\u202f]+(?:et|ou)[ \u00a0\u202f]+([{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?)(?![\w'’])"
+)
+
+
+def _coordinated(text: str, found: list[Found]) -> list[Found]:
+    """ "Oriane et Maxence", "Kevin ou Kilian": a capitalised word joined by "et"/"ou" to a name
+    found is a name too, unless it is a known non-name ("Kevin et Darty")."""
+    more: list[Found] = []
+    for start, end, _ in found:
+        before = _AND_BEFORE.search(text, max(0, start - 40), start)
+        after = _AND_AFTER.match(text, end)
+        for m in (before, after):
+            if m and m.group(1).lower() not in NON_NAMES and not _ROLE_WORDS.match(m.group(1)):
+                more.append((m.start(1), m.end(1), "name"))
+    return more
+
+
+# "J. Martin", "A.-M. Lemoine", "K. Benali": an initial (not "M.", Monsieur) then a surname.
+_INITIAL_NAME = re.compile(
+    rf"(?<![\w.’'-])(?:[A-LN-Z]\.(?:-?[A-Z]\.)?|[A-Z]\.-[A-Z]\.)[ \u00a0\u202f]?"
+    rf"([{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?)(?![\w'’])"
+)
+_INITIAL_BEFORE = re.compile(r"(?<![\w.’'-])(?:[A-LN-Z]\.(?:-?[A-Z]\.)?)[ \u00a0\u202f]?$")
+
+
+# Words that open a sentence after an abbreviation or a unit ("… 3 S. Maintenant", "20 °C. Du
+# coup"): never surnames after an initial.
+_SENTENCE_WORDS = frozenset(
+    """
+    le la les un une des du de d au aux ce cet cette ces il elle ils elles on nous vous je tu
+    mais et ou donc or ni car puis ensuite enfin alors sinon pourtant cependant toutefois
+    maintenant aussi ainsi encore déjà après avant depuis pendant quand lorsque comme si bref
+    pas plus moins très trop tout tous toute toutes rien personne aucun aucune chaque quel
+    quelle merci bonjour voilà voici oui non ok bien mal sur sous par pour avec sans chez dans
+    en entre vers mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs y a est sont
+    """.split()
+)
+
+
+def _initials(text: str) -> list[Found]:
+    found: list[Found] = []
+    for m in _INITIAL_NAME.finditer(text):
+        word = m.group(1).lower()
+        if word in NON_NAMES or word in _SENTENCE_WORDS or _ROLE_WORDS.match(m.group(1)):
+            continue  # "… le point S. Maintenant", "20 °C. Du coup"
+        if re.search(r"[\d°%]\s?$", text[max(0, m.start() - 2) : m.start()]):
+            continue  # a unit or a figure ends a sentence: "3 S. Ensuite"
+        found.append((m.start(), m.end(), "name"))
     return found
+
+
+def _with_initials(text: str, found: list[Found]) -> list[Found]:
+    """Widen a name to the initial written before it ("J. Martin", not "J. [NOM]")."""
+    out = []
+    for start, end, kind in found:
+        m = _INITIAL_BEFORE.search(text, max(0, start - 6), start)
+        out.append((m.start() if m else start, end, kind))
+    return out
+
+
+# "Pierre du rayon outillage", "Camille de l'accueil": a capitalised word followed by the part
+# of the store or the service a person works in is a person, even an ambiguous first name.
+_STAFF_PLACE = (
+    r"(?:du|de la|de l['’]|des|au|à la|à l['’])[ \u00a0\u202f]*(?i:rayon|accueil|"
+    r"caisse|caisses|service|sav|atelier|drive|comptoir|standard|[ée]quipe|agence|guichet|"
+    r"r[ée]ception|livraison|hotline|d[ée]p[ôo]t|entrep[ôo]t|magasin de|boutique de|"
+    r"si[èe]ge|direction|informatique|comptabilit[ée]|logistique|parking|pressing|"
+    r"boucherie|boulangerie|poissonnerie|fromagerie|traiteur|quai|bureau)\b"
+)
+_STAFF_PLACE_AFTER = re.compile(r"[ \u00a0\u202f]+" + _STAFF_PLACE)
+_STAFF_PLACE_ANYWHERE = re.compile(_STAFF_PLACE)
+_STAFF_CANDIDATE = re.compile(
+    rf"(?<![\w'’-])[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?(?=[ \u00a0\u202f]+(?:du|de|des|au|à)\b)"
+)
+
+
+def _staff_by_place(text: str) -> list[Found]:
+    found: list[Found] = []
+    if not _STAFF_PLACE_ANYWHERE.search(text):
+        return found
+    for m in _STAFF_CANDIDATE.finditer(text):
+        word = m.group().lower()
+        if (
+            word in NON_NAMES
+            or _ROLE_WORDS.match(m.group())
+            or not _STAFF_PLACE_AFTER.match(text, m.end())
+        ):
+            continue
+        before = text[max(0, m.start() - 30) : m.start()]
+        if _ARTICLE_BEFORE.search(before) or _STREET_BEFORE.search(before):
+            continue  # "le chef du rayon", "la Poste du quartier"
+        if not (is_first_name(word) or word in SURNAMES) and _opens_sentence(text, m.start()):
+            continue  # "Satisfait du service", "Réception de la commande"
+        found.append((m.start(), m.end(), "name"))
+    return found
+
+
+_NON_NAME_PHRASE = re.compile(
+    r"(?i)(?<![\w])(?:"
+    + "|".join(re.escape(p) for p in sorted(NON_NAME_PHRASES, key=len, reverse=True))
+    + r")(?![\w])"
+)
+
+
+def _outside_non_name_phrases(text: str, found: list[Found]) -> list[Found]:
+    """Drop the spans inside a shop, brand or place written in several words ("Leroy Merlin",
+    "Victor Hugo" as a street): the first-name rules would otherwise take their first word."""
+    phrases = [(m.start(), m.end()) for m in _NON_NAME_PHRASE.finditer(text)]
+    if not phrases:
+        return found
+    return [f for f in found if not any(s <= f[0] and f[1] <= e for s, e in phrases)]
 
 
 _SPACES = " \u00a0\u202f"
@@ -348,7 +564,7 @@ _LOWER_STOP = frozenset(
     "dominique france florence nancy martin noël rose pierre olive marine violette prune "
     "capucine margot margaux valence lourdes pascal solène espérance guy jean".split()
 )
-_LOWER_FIRST_NAMES = FIRST_NAMES - _LOWER_STOP
+_LOWER_FIRST_NAMES = _HAND_FIRST_NAMES - _LOWER_STOP
 
 
 def _lowercase_names(text: str) -> list[Found]:
@@ -374,8 +590,12 @@ def _lowercase_names(text: str) -> list[Found]:
 def _plausible_person(text: str, span: tuple[int, int], *, strong: bool) -> bool:
     words = text[span[0] : span[1]].split()
     first = words[0]
-    if is_first_name(first.split("-")[0]) or is_first_name(first):
+    if first.isupper() and len(first) > 1 and not is_common_first_name(first):
+        return False  # "chez AFER": an acronym, not a shouted first name
+    if is_first_name(first):
         return strong or first.lower() not in _PLACE_FIRST_NAMES
+    if first.lower() in SURNAMES and not first.isupper():
+        return True  # "voir Dupuis", "les Ferreira", "le technicien Rodrigues"
     if not strong or (first.isupper() and len(first) > 1):
         return False
     if len(words) >= 2 and all(w[:1].isupper() and not w.isupper() for w in words):
@@ -402,6 +622,17 @@ _AFTER_CAPITALISED = re.compile(
 )
 
 
+def is_common_first_name(word: str) -> bool:
+    """A first name of the hand-written lists (not only of the packaged one), compound ones
+    included: enough on its own to take an all-caps word or a word opening a sentence."""
+    low = word.lower()
+    return (
+        low in COMMON_FIRST_NAMES
+        or low in AMBIGUOUS_FIRST_NAMES
+        or ("-" in low and all(p in COMMON_FIRST_NAMES for p in low.split("-")))
+    )
+
+
 def is_first_name(word: str) -> bool:
     """A known first name, compound ones included ("Pierre-Yves", "Marie-Laure")."""
     low = word.lower()
@@ -412,8 +643,21 @@ def is_first_name(word: str) -> bool:
     )
 
 
+_STRONG_PERSON_VERB_AFTER = re.compile(r"[ \u00a0\u202f]*(?:m['’]|nous a |vous a |t['’]a |l['’]a )")
+_STRONG_PERSON_VERB_ANYWHERE = re.compile(r"m['’]|nous a |vous a |t['’]a |l['’]a ")
+_SURNAME_AT = re.compile(rf"(?<![\w'’-])[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?(?![\w'’-])")
+
+
 def _first_names(text: str) -> list[Found]:
     found: list[Found] = []
+    for m in _SURNAME_AT.finditer(text) if _STRONG_PERSON_VERB_ANYWHERE.search(text) else ():
+        word = m.group().lower()
+        if (word in SURNAMES or word in _PLACE_FIRST_NAMES) and _STRONG_PERSON_VERB_AFTER.match(
+            text, m.end()
+        ):
+            before = text[max(0, m.start() - 30) : m.start()]
+            if not (_ARTICLE_BEFORE.search(before) or _STREET_BEFORE.search(before)):
+                found.append((m.start(), m.end(), "name"))  # "Dupuis m'a dit", "Nancy m'a aidée"
     for m in _FIRST_THEN_SURNAME.finditer(text):
         first = m.group(1).lower()
         if not is_first_name(first):
@@ -421,8 +665,14 @@ def _first_names(text: str) -> list[Found]:
         before = text[max(0, m.start() - 30) : m.start()]
         at_start = _opens_sentence(text, m.start())
         if m.group(1).isupper():
-            if first not in AMBIGUOUS_FIRST_NAMES and not _STREET_BEFORE.search(before):
+            if (
+                is_common_first_name(first)
+                and first not in AMBIGUOUS_FIRST_NAMES
+                and not _STREET_BEFORE.search(before)
+            ):
                 found.append((m.start(1), m.end(1), "name"))  # "KEVIN A ÉTÉ TRÈS PATIENT"
+            continue
+        if _PRODUCT_BEFORE.search(before):
             continue
         surname_first = _SURNAME_BEFORE.search(before)
         if surname_first and surname_first.group(1).lower() not in NON_NAMES:
@@ -446,7 +696,11 @@ def _first_names(text: str) -> list[Found]:
                 and not _ARTICLE_BEFORE.search(before)
             ):
                 found.append((m.start(1), m.end(1), "name"))
-        elif not at_start or _verb_follows(text, m.end(1)):
+        elif not at_start or (
+            _verb_follows(text, m.end(1))
+            if is_common_first_name(first)
+            else _PERSON_VERB_AFTER.match(text, m.end(1))
+        ):
             found.append((m.start(1), m.end(1), "name"))
     return found
 
@@ -499,11 +753,15 @@ def keep_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
     before = text[max(0, span[0] - 30) : span[0]]
     if _STREET_BEFORE.search(before):
         return None
+    if _PRODUCT_BEFORE.search(before) or (
+        first in AMBIGUOUS_FIRST_NAMES and _ARTICLE_BEFORE.search(before)
+    ):
+        return None  # "le modèle Pierre de Lune", "la gamme Rose Poudré"
     if len(tokens) == 1:
         if not is_first_name(first) or first in AMBIGUOUS_FIRST_NAMES:
             return None  # the cue patterns decide for single and ambiguous first names
         return span
-    if any(is_first_name(t) and t.lower() not in AMBIGUOUS_FIRST_NAMES for t in tokens):
+    if any(is_common_first_name(t) and t.lower() not in AMBIGUOUS_FIRST_NAMES for t in tokens):
         return span
     words_in_text = _CASED_WORD.findall(text)
     capitalised = sum(w[:1].isupper() for w in words_in_text)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from pouls.climate.actions import do_answer, do_launch_campaign, do_print_links
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pouls.climate.actions import (
+    do_answer,
+    do_launch_campaign,
+    do_print_links,
+    do_write_answer_batch,
+)
 from pouls.climate.instruments import campaign_instruments, shipped_text
 from pouls.climate.models import Campaign, Invitation
 from pouls.org.models import Perimeter
+from pouls.testing import make_user
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ALL = (
     "ethical_climate_fr",
@@ -37,6 +49,9 @@ def make_campaign(
         min_comments=min_comments,
     )
     campaign.targets.set(targets or [owner])
+    # The trusted third party who hands out printed links: an account with no grant.
+    campaign.distributor = make_user(f"distrib-{str(campaign.code)[:8]}")
+    campaign.save(update_fields=["distributor"])
     if launch:
         do_launch_campaign(campaign)
     return campaign
@@ -66,14 +81,28 @@ def answer(
     categories: dict[str, str] | None = None,
     comments: dict[str, str] | None = None,
 ) -> str:
-    """Invite (printed link) and answer; returns the token used."""
-    token = do_print_links(campaign, team, 1, lambda t: t)[0]
+    """Invite (printed link) and answer, then write the answer at once (a batch of one:
+    the batch tests check the real floor); returns the token used."""
+    token = print_links(campaign, team)[0]
     invitation = Invitation.objects.get(campaign=campaign, answered=False, token_hash=_hash(token))
     do_answer(invitation, answers_for(campaign, level, spread), categories or {}, comments or {})
+    do_write_answer_batch(campaign.pk, floor=1)
     return token
+
+
+def print_links(
+    campaign: Campaign, team: Perimeter, count: int = 1, link: Callable[[str], str] = str
+) -> list[str]:
+    """Printed links, by the campaign's distributor."""
+    return do_print_links(distributor_of(campaign), campaign, team, count, link)
 
 
 def _hash(token: str) -> str:
     from pouls.climate.actions import hash_token
 
     return hash_token(token)
+
+
+def distributor_of(campaign: Campaign) -> User:
+    assert campaign.distributor is not None
+    return campaign.distributor

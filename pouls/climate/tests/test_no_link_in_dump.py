@@ -17,12 +17,17 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from pouls.climate.actions import do_invite_people, do_print_links, do_remind
+from pouls.climate.actions import do_invite_people, do_remind, do_write_answer_batch
 from pouls.climate.models import Invitation, Response
-from pouls.climate.tests.builders import answers_for, make_campaign
+from pouls.climate.tests.builders import answers_for, make_campaign, print_links
 from pouls.testing import Personas, make_person, make_user
 
-RESPONSE_TABLES = {"climate_response", "climate_comment", "climate_publication"}
+RESPONSE_TABLES = {
+    "climate_response",
+    "climate_comment",
+    "climate_publication",
+    "climate_pendinganswer",
+}
 TOKEN = re.compile(r"/q/([A-Za-z0-9_-]{20,})/")
 
 
@@ -63,7 +68,7 @@ def answered(
     tokens = [_token(str(m.body)) for m in mail.outbox]
     tokens += [
         link.split("/")[-2]
-        for link in do_print_links(campaign, personas.roubaix, 3, lambda t: f"http://x/q/{t}/")
+        for link in print_links(campaign, personas.roubaix, 3, lambda t: f"http://x/q/{t}/")
     ]
     first = tokens[:3] + tokens[6:8]
     for level, token in enumerate(first):
@@ -76,6 +81,7 @@ def answered(
     # A used token is refused without a 4xx (Django would log the path holding it).
     again = client.post(reverse("climate-answer", args=[first[0]]), {})
     assert again.status_code == 200 and "plus actif" in again.content.decode()
+    do_write_answer_batch(campaign.pk, final=True)  # the worker's last batch, at closing
     return {
         "tokens": tokens + reminded,
         "hashes": list(Invitation.objects.values_list("token_hash", flat=True)),

@@ -8,15 +8,15 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from pouls.climate.actions import do_close_campaign, do_print_links
+from pouls.climate.actions import do_close_campaign, do_write_answer_batch
 from pouls.climate.models import Campaign, Comment, Response, ResultGroup
-from pouls.climate.tests.builders import answer, answers_for, make_campaign
+from pouls.climate.tests.builders import answer, answers_for, make_campaign, print_links
 from pouls.testing import Personas
 
 
 def _link(personas: Personas, **kwargs: Any) -> tuple[Campaign, str]:
     campaign = make_campaign(owner=personas.lille, **kwargs)
-    token = do_print_links(campaign, personas.lille_team, 1, lambda t: t)[0]
+    token = print_links(campaign, personas.lille_team)[0]
     return campaign, reverse("climate-answer", args=[token])
 
 
@@ -51,6 +51,8 @@ def test_an_answer_is_stored_once_with_its_day_and_the_link_dies(
     data |= {"c_role": "encadrement", "t_general": "Appelez Jean Dupont au 06 12 34 56 78."}
     response = client.post(url, data)
     assert response.status_code == 302 and response["Location"] == reverse("climate-answer-done")
+    assert not Response.objects.exists()  # buffered until the worker writes a batch
+    do_write_answer_batch(campaign.pk, floor=1)
     stored = Response.objects.get()
     assert stored.categories == {"role": "encadrement"}
     assert stored.answers == answers_for(campaign, 4)

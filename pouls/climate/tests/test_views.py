@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from pouls.climate.instruments import shipped_text
 from pouls.climate.models import Campaign, Invitation, ResultGroup
-from pouls.climate.tests.builders import answer, make_campaign
+from pouls.climate.tests.builders import answer, distributor_of, make_campaign
 from pouls.testing import Personas, make_feedback, make_person, make_user, refresh_rollups
 
 
@@ -100,9 +100,12 @@ def test_bob_cannot_write(client: Client, personas: Personas) -> None:
     campaign = make_campaign(owner=personas.lille, launch=False)
     client.force_login(personas.bob)
     assert client.get(reverse("climate-campaign-new")).status_code == 403
-    for name in ("launch", "invite", "invite-emails", "remind", "close", "print"):
+    for name in ("launch", "invite", "remind", "close", "distributor"):
         url = reverse(f"climate-campaign-{name}", args=[campaign.code])
         assert client.post(url).status_code == 403, name
+    for name in ("invite-emails", "print"):  # the distributor's, not a grant's
+        url = reverse(f"climate-campaign-{name}", args=[campaign.code])
+        assert client.post(url).status_code == 404, name
     detail = client.get(reverse("climate-campaign-detail", args=[campaign.code]))
     assert detail.status_code == 200 and "Lecture seule" in detail.content.decode()
     assert "Lancer la campagne" not in detail.content.decode()
@@ -154,10 +157,11 @@ def test_invitations_and_reminders_go_by_mail_only_to_those_who_have_not_answere
 
 def test_printed_links_are_shown_once_and_work(client: Client, personas: Personas) -> None:
     campaign = make_campaign(owner=personas.lille)
-    client.force_login(personas.carol)
+    client.force_login(distributor_of(campaign))
     url = reverse("climate-campaign-print", args=[campaign.code])
     response = client.post(url, {"perimeter": personas.lille_team.pk, "count": "3"})
-    links = response.context["links"]
+    links = [slip.url for slip in response.context["slips"]]
+    assert response.content.decode().count("<svg") == 3  # one QR code per slip
     assert len(links) == 3 and Invitation.objects.filter(channel="print").count() == 3
     assert all(link.split("/")[-2] not in str(list(Invitation.objects.values())) for link in links)
     page = client.get(links[0].replace("http://testserver", ""))
@@ -202,7 +206,8 @@ def test_campaign_list_query_count(
         make_campaign(owner=personas.lille, name=f"C{i}")
     client.force_login(personas.bob)
     client.get(reverse("climate-campaign-list"))  # warm the session
-    with django_assert_num_queries(6):
+    # Six for the campaigns and their result pages, one for the campaigns bob distributes.
+    with django_assert_num_queries(7):
         response = client.get(reverse("climate-campaign-list"))
     assert response.content.decode().count("climat/resultats/") == 4
 
@@ -263,7 +268,7 @@ def test_pasted_addresses_are_invited_once_and_bad_ones_get_a_french_message(
     client: Client, personas: Personas
 ) -> None:
     campaign = make_campaign(owner=personas.lille)
-    client.force_login(personas.carol)
+    client.force_login(distributor_of(campaign))
     url = reverse("climate-campaign-invite-emails", args=[campaign.code])
     data = {
         "perimeter": personas.lille_team.pk,
@@ -282,8 +287,9 @@ def test_pasted_addresses_are_invited_once_and_bad_ones_get_a_french_message(
 
 def test_closing_forgets_the_addresses(client: Client, personas: Personas) -> None:
     campaign = make_campaign(owner=personas.lille)
-    client.force_login(personas.carol)
+    client.force_login(distributor_of(campaign))
     url = reverse("climate-campaign-invite-emails", args=[campaign.code])
     client.post(url, {"perimeter": personas.lille_team.pk, "emails": "a@exemple.fr"})
+    client.force_login(personas.carol)
     client.post(reverse("climate-campaign-close", args=[campaign.code]))
     assert list(Invitation.objects.values_list("email", flat=True)) == [""]

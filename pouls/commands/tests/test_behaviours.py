@@ -30,8 +30,11 @@ def test_it_prints_precision_and_recall_per_behaviour(tmp_path: Path) -> None:
     assert rules["neutralite"] == {
         "support": 2,
         "predicted": 1,
+        "right": 1,
         "precision": 1.0,
+        "precision_ci95": [0.207, 1.0],
         "recall": 0.5,
+        "recall_ci95": [0.095, 0.905],
         "f1": 0.667,
     }
     assert rules["evitement"]["recall"] == 1.0
@@ -85,3 +88,25 @@ def test_an_empty_file_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["evaluate", "behaviours", "--data", str(data)])
     assert result.exit_code == 1
     assert "no labelled text" in result.output
+
+
+def test_the_table_gives_counts_wilson_intervals_and_the_held_out_pool(tmp_path: Path) -> None:
+    rows: list[dict[str, object]] = [
+        {"text": "Ce n'est pas mon rayon, m'a dit le vendeur.", "labels": ["neutralite"]},
+        {"text": "Livraison rapide.", "labels": []},
+        {"text": "Le vendeur ne répond jamais à mes mails.", "labels": ["evitement"]},
+        {"text": "Colis arrivé abîmé, le livreur était pressé.", "labels": ["evitement"]},
+    ]
+    splits = ["dev", "test", "blind", "seen_blind3"]
+    labelled = [{**r, "split": s} for r, s in zip(rows, splits, strict=True)]
+    data = _write(tmp_path / "t.jsonl", labelled)
+    args = ["evaluate", "behaviours", "--data", str(data), "--folds", "2"]
+    report = json.loads(CliRunner().invoke(main, args).output)
+    held = report["rules_held_out"]
+    # dev is tuned on and seen_* texts were read in a precision check: both stay out
+    assert held["splits"] == ["blind", "test"] and held["n_texts"] == 2
+    assert held["per_behaviour"]["evitement"]["recall_ci95"] == [0.207, 1.0]
+    result = CliRunner().invoke(main, [*args, "--table"])
+    assert result.exit_code == 0, result.output
+    assert "held out (blind + test): 2 texts" in result.output
+    assert "evitement          precision   1/1   1.00 [0.21-1.00]" in result.output

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping as MappingABC
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from pouls.feedback.importers.columns import Column, label_text, recognise, words_of
 
 FIELDS = (
     "perimeter",
@@ -41,8 +44,13 @@ class ColumnMapping:
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     header_rows: int = 1
-    skip_rows: int = 0  # rows after the header to ignore (Qualtrics' import ids)
-    day_first: bool = True
+    skip_rows: int = 0  # rows after the header to ignore
+    # Rows after the header that describe the columns (Qualtrics' question texts and import
+    # ids): read into ``Table.labels`` and used to recognise the columns, never imported.
+    label_rows: int = 0
+    # None: the order of day and month is inferred from all the values of the date column
+    # (French order when nothing settles it); True/False forces day/month or month/day.
+    day_first: bool | None = None
     timezone: str = "Europe/Paris"
     ces_scale: int = 7
     # False when the mapping is complete (the web screen): unmapped fields stay unmapped.
@@ -69,8 +77,7 @@ PRESETS: dict[str, ColumnMapping] = {
             "language": ("UserLanguage",),
         },
         defaults={"source_kind": "survey", "channel": "web"},
-        skip_rows=2,
-        day_first=False,
+        label_rows=2,
     ),
     # Row 1 the questions, row 2 the sub-answers ("Response", "Open-Ended Response").
     "surveymonkey": ColumnMapping(
@@ -80,7 +87,6 @@ PRESETS: dict[str, ColumnMapping] = {
         },
         defaults={"source_kind": "survey", "channel": "web"},
         header_rows=2,
-        day_first=False,
     ),
     "google_forms": ColumnMapping(
         columns={"received_at": ("Horodateur", "Timestamp", "Horodatage")},
@@ -142,6 +148,12 @@ def normalise(name: str) -> str:
     return " ".join(text.lower().replace("_", " ").replace("?", " ").split())
 
 
+def _channels() -> set[str]:
+    from pouls.feedback.models import Feedback
+
+    return {c.value for c in Feedback.Channel}
+
+
 def load_mapping(
     source: Path | MappingABC[str, Any] | None, *, preset: str | None = None
 ) -> ColumnMapping:
@@ -177,6 +189,7 @@ def _from_dict(data: MappingABC[str, Any], base: ColumnMapping) -> ColumnMapping
         "defaults",
         "header_rows",
         "skip_rows",
+        "label_rows",
         "day_first",
         "timezone",
         "ces_scale",
@@ -202,11 +215,20 @@ def _from_dict(data: MappingABC[str, Any], base: ColumnMapping) -> ColumnMapping
         defaults=defaults,
         header_rows=int(data.get("header_rows", base.header_rows)),
         skip_rows=int(data.get("skip_rows", base.skip_rows)),
-        day_first=bool(data.get("day_first", base.day_first)),
+        label_rows=int(data.get("label_rows", base.label_rows)),
+        day_first=_day_first(data.get("day_first", base.day_first)),
         timezone=str(data.get("timezone", base.timezone)),
         ces_scale=ces_scale,
         guess=bool(data.get("guess", base.guess)),
     )
+
+
+def _day_first(value: Any) -> bool | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in {"", "auto"}):
+        return None
+    if isinstance(value, bool):
+        return value
+    raise MappingError(f"day_first vaut « {value} » ; valeurs acceptées : true, false ou auto")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,26 +239,45 @@ class Resolved:
     mapping: ColumnMapping
 
 
-def resolve(mapping: ColumnMapping, header: list[str]) -> Resolved:
-    """Match the mapping to this file's header, guessing unmapped fields by name."""
+def resolve(
+    mapping: ColumnMapping,
+    header: list[str],
+    *,
+    labels: MappingABC[str, Sequence[str]] | None = None,
+    sample: Sequence[MappingABC[str, Any]] = (),
+) -> Resolved:
+    """Match the mapping to this file's header; unmapped fields are recognised from the
+    column ids, the extra header rows (``labels``) and a ``sample`` of rows."""
     present = {normalise(h): h for h in header}
     resolved: dict[str, tuple[str, ...]] = {}
     for name in FIELDS:
         wanted = mapping.columns.get(name)
-        if wanted:
-            found = tuple(present[normalise(w)] for w in wanted if normalise(w) in present)
-            if found:
-                resolved[name] = found if name == "text" else found[:1]
-                continue
-            if name in mapping.required:
-                raise MappingError(
-                    f"colonne {' ou '.join(repr(w) for w in wanted)} absente pour « {name} » ; "
-                    f"colonnes du fichier : {', '.join(header[:30])}"
-                )
-        if mapping.guess and name not in mapping.defaults:
-            guess = [present[g] for g in GUESSES.get(name, ()) if g in present]
-            if guess:
-                resolved[name] = tuple(guess) if name == "text" else (guess[0],)
+        if not wanted:
+            continue
+        found = tuple(present[normalise(w)] for w in wanted if normalise(w) in present)
+        if found:
+            resolved[name] = found if name == "text" else found[:1]
+        elif name in mapping.required:
+            raise MappingError(
+                f"colonne {' ou '.join(repr(w) for w in wanted)} absente pour « {name} » ; "
+                f"colonnes du fichier : {', '.join(header[:30])}"
+            )
+    if mapping.guess:
+        unmapped = [f for f in FIELDS if f not in resolved and f not in mapping.defaults]
+        labels = labels or {}
+        described = [
+            Column(
+                h,
+                words_of(h),
+                " ".join(label_text(cell) for cell in labels.get(h, ())),
+                tuple(row.get(h) for row in sample),
+            )
+            for h in header
+        ]
+        taken = {c for cols in resolved.values() for c in cols}
+        resolved.update(
+            recognise(described, unmapped, exact=GUESSES, taken=taken, channels=_channels())
+        )
     if "perimeter" not in resolved and "perimeter" not in mapping.defaults:
         raise MappingError(
             "aucune colonne de périmètre (magasin, agence…) : indiquez-la dans la correspondance "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import json
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -48,6 +50,7 @@ class Reject:
     number: int
     raw: dict[str, Any]  # the row as received, personal data masked
     reasons: list[dict[str, str]]  # masked too
+    fingerprint: str = ""  # keyed hash of the row as received (re-imports find it)
 
 
 @dataclass(slots=True)
@@ -128,9 +131,24 @@ class Context:
     perimeters: Perimeters
     people: People
     secret: str
+    # The order of day and month the date column is read with (inferred from all its
+    # values unless the mapping forces it); None: the column mixes both orders.
+    day_first: bool | None = True
+    # The source every row gets (system and survey); duplicates are found within it.
+    source: str = ""
+    # Perimeters the importer may write (None: a trusted context, all of them). A response
+    # id of the source already stored outside them is no duplicate the importer may know of.
+    writable: frozenset[int] | None = None
 
 
-def make_context(resolved: Resolved, root: Perimeter, user: Any) -> Context:
+def make_context(
+    resolved: Resolved,
+    root: Perimeter,
+    user: Any,
+    *,
+    day_first: bool | None = True,
+    source: str = "",
+) -> Context:
     # user None: a trusted context (CLI, or the worker running an import whose creator's
     # scope was checked when it was queued).
     allowed = (
@@ -138,7 +156,16 @@ def make_context(resolved: Resolved, root: Perimeter, user: Any) -> Context:
     )
     staff = Person.objects.all() if user is None else Person.objects.for_user(user, "change")
     people = staff.filter(perimeter__path__startswith=root.path)
-    return Context(resolved, Perimeters(root, allowed), People(people), settings.SECRET_KEY)
+    writable = None if user is None else frozenset(allowed.values_list("pk", flat=True))
+    return Context(
+        resolved,
+        Perimeters(root, allowed),
+        People(people),
+        settings.SECRET_KEY,
+        day_first,
+        source,
+        writable,
+    )
 
 
 def prepare_chunk(context: Context, chunk: list[RawRow]) -> Prepared:
@@ -171,6 +198,15 @@ def _mask_rejects(
         for name, value in row.values.items():
             if name in customer_columns and value:
                 raw[name] = "hmac:" + privacy.customer_ref(str(value), secret=context.secret)
+            elif (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and (
+                    abs(value) >= 1e8  # a card or phone number typed into a numeric cell
+                )
+            ):
+                whole = isinstance(value, int) or value.is_integer()
+                to_mask.append((raw, name, str(int(value)) if whole else str(value)))
             elif value is None or isinstance(value, int | float | bool):
                 raw[name] = value
             elif isinstance(value, dt.datetime | dt.date):
@@ -181,12 +217,22 @@ def _mask_rejects(
         for reason in copies:
             for key in ("value", "message"):
                 to_mask.append((reason, key, reason[key]))
-        rejects.append(Reject(row.number, raw, copies))
+        rejects.append(Reject(row.number, raw, copies, _fingerprint(row, context.secret)))
     for (target, key, _), masked in zip(
         to_mask, privacy.pseudonymise([t for *_, t in to_mask]), strict=True
     ):
         target[key] = masked
     return rejects
+
+
+def _fingerprint(row: RawRow, secret: str) -> str:
+    body = json.dumps(row.values, sort_keys=True, default=str, ensure_ascii=False)
+    return fingerprint(body, secret)
+
+
+def fingerprint(body: str, secret: str) -> str:
+    # Keyed: a raw row holds personal data, its hash must not be checkable by guessing.
+    return hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
 def _cell(row: RawRow, resolved: Resolved, name: str) -> Any:
@@ -232,7 +278,10 @@ def validate_row(row: RawRow, context: Context) -> Candidate | list[dict[str, st
             reasons.append(_reason(name, resolved, value, error))
 
     attempt("perimeter", context.perimeters.match)
-    attempt("received_at", lambda v: V.parse_datetime(v, tz=m.timezone, day_first=m.day_first))
+    attempt(
+        "received_at",
+        lambda v: V.parse_datetime(v, tz=m.timezone, day_first=context.day_first),
+    )
     attempt("nps", lambda v: V.parse_score(v, low=0, high=10, name="note de recommandation"))
     attempt("csat", lambda v: V.parse_score(v, low=1, high=5, name="satisfaction"))
     attempt("ces", lambda v: V.parse_score(v, low=1, high=m.ces_scale, name="effort"))
@@ -302,6 +351,7 @@ def _candidate(row: RawRow, context: Context, parsed: dict[str, Any], text: str)
         "language": str(_cell(row, resolved, "language") or "fr")[:8] or "fr",
         "callback_consent": consent,
         "category": "",
+        "source": context.source,
         "source_id": key,
         "batch_id": None,
     }

@@ -79,26 +79,30 @@ def _column(attname: str) -> str:
     return str(field.column)
 
 
-def existing_keys(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The ``(source_kind, source_id)`` pairs among ``keys`` already in the database."""
-    by_kind: dict[str, list[str]] = {}
-    for kind, key in keys:
-        by_kind.setdefault(kind, []).append(key)
-    found: set[tuple[str, str]] = set()
+Key = tuple[str, str, str]  # (source_kind, source, source_id)
+
+
+def existing_keys(keys: Iterable[Key]) -> dict[Key, int]:
+    """The keys among ``keys`` already in the database, with the perimeter of their row."""
+    by_source: dict[tuple[str, str], list[str]] = {}
+    for kind, source, key in keys:
+        by_source.setdefault((kind, source), []).append(key)
+    found: dict[Key, int] = {}
     connection = connections[router.db_for_read(Feedback)]
     table = connection.ops.quote_name(Feedback._meta.db_table)
-    for kind, ids in by_kind.items():
+    for (kind, source), ids in by_source.items():
         # Plain SQL: the ORM prepared each of the thousands of ids one by one (profiled).
-        # NOT (source_id = ''): the unique index on (source_kind, source_id) is partial
-        # (non-empty ids); without the same condition SQLite scanned the whole table for
-        # every chunk, which made a big import quadratic.
+        # NOT (source_id = ''): the unique index on (source_kind, source, source_id) is
+        # partial (non-empty ids); without the same condition SQLite scanned the whole
+        # table for every chunk, which made a big import quadratic.
         sql = (
-            f"SELECT source_id FROM {table} WHERE source_kind = %s"
-            f" AND source_id IN ({', '.join(['%s'] * len(ids))}) AND NOT (source_id = '')"
+            f"SELECT source_id, perimeter_id FROM {table} WHERE source_kind = %s"
+            f" AND source = %s AND source_id IN ({', '.join(['%s'] * len(ids))})"
+            " AND NOT (source_id = '')"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [kind, *ids])
-            found.update((kind, key) for (key,) in cursor.fetchall())
+            cursor.execute(sql, [kind, source, *ids])
+            found.update(((kind, source, key), perimeter) for key, perimeter in cursor.fetchall())
     return found
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -94,12 +96,79 @@ DATE_ACCEPTED = (
 )
 
 
+AMBIGUOUS_ACCEPTED = (
+    "une date sans ambiguïté : jour au-delà de 12 (25/11/2026), date ISO (2026-11-05) "
+    "ou mois en lettres (5 nov. 2026)"
+)
+_NUMERIC_HEAD = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{2}|\d{4})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class DateOrder:
+    """What a column's numeric dates say about the order of day and month.
+
+    ``day_first`` counts values that only read as day/month (25/11/2026), ``month_first``
+    those that only read as month/day (11/25/2026), ``ambiguous`` those that read both ways
+    (05/11/2026). Other forms (ISO, Excel serials, months in words) say nothing.
+    """
+
+    day_first: int = 0
+    month_first: int = 0
+    ambiguous: int = 0
+
+    @property
+    def setting(self) -> bool | None:
+        """The order to read the column with: True day/month, False month/day, None when the
+        column mixes both (its ambiguous values cannot be read). French order when nothing
+        settles it."""
+        if self.day_first and self.month_first:
+            return None
+        return not self.month_first
+
+
+def infer_date_order(values: Iterable[Any]) -> DateOrder:
+    """Count, over every value of a date column, which order of day and month each allows."""
+    day_first = month_first = ambiguous = 0
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        match = _NUMERIC_HEAD.match(value)
+        if match is None:
+            continue
+        first, second = int(match[1]), int(match[2])
+        if first > 12 and 1 <= second <= 12:
+            day_first += 1
+        elif second > 12 and 1 <= first <= 12:
+            month_first += 1
+        elif 1 <= first <= 12 and 1 <= second <= 12:
+            ambiguous += 1
+    return DateOrder(day_first, month_first, ambiguous)
+
+
 def parse_datetime(
-    value: Any, *, tz: str = "Europe/Paris", day_first: bool = True, now: dt.datetime | None = None
+    value: Any,
+    *,
+    tz: str = "Europe/Paris",
+    day_first: bool | None = True,
+    now: dt.datetime | None = None,
 ) -> dt.datetime:
-    """An aware datetime from the forms French files use; times without zone are ``tz``."""
+    """An aware datetime from the forms French files use; times without zone are ``tz``.
+
+    ``day_first`` None is for a column that mixes both orders: a numeric date that reads
+    both ways is refused (never guessed), one that reads only one way is read that way."""
     zone = zoneinfo.ZoneInfo(tz)
-    result = _to_datetime(value, zone, day_first)
+    if day_first is None:
+        match = _NUMERIC_HEAD.match(str(value)) if isinstance(value, str) else None
+        if match is not None:
+            first, second = int(match[1]), int(match[2])
+            if first <= 12 and second <= 12 and first != second:
+                raise Invalid(
+                    f"date ambiguë « {_short(value)} » : la colonne mêle des dates jour/mois "
+                    "et mois/jour, celle-ci se lit dans les deux sens",
+                    AMBIGUOUS_ACCEPTED,
+                )
+            day_first = first > 12 or first == second
+    result = _to_datetime(value, zone, day_first is not False)
     if result is None:
         raise Invalid(f"date illisible : « {_short(value)} »", DATE_ACCEPTED)
     now = now or dt.datetime.now(dt.UTC)

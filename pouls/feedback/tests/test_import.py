@@ -52,7 +52,7 @@ def test_each_quarantined_row_says_why(personas: Personas) -> None:
 def test_reimporting_the_same_file_adds_nothing(personas: Personas) -> None:
     do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
     again = do_import_feedback(DATA / "messy_fr.csv", root=personas.nord, user=personas.carol)
-    assert (again.accepted, again.duplicates, again.quarantined) == (0, 4, 8)
+    assert (again.accepted, again.duplicates, again.quarantined) == (0, 12, 0)
     assert Feedback.objects.count() == 3
 
 
@@ -91,7 +91,8 @@ def test_a_qualtrics_export_with_its_extra_header_rows(personas: Personas) -> No
     again = do_import_feedback(
         DATA / "qualtrics.csv", root=personas.nord, preset="qualtrics", mapping=QUALTRICS
     )
-    assert again.duplicates == 2 and again.accepted == 0
+    # The quarantined row too is recognised: a re-import adds nothing anywhere.
+    assert (again.duplicates, again.accepted, again.quarantined) == (3, 0, 0)
 
 
 def test_a_dry_run_stores_nothing(personas: Personas) -> None:
@@ -120,16 +121,20 @@ def test_the_cli_prints_the_identity(personas: Personas) -> None:
     from pouls.cli import PRESET_NAMES, main
 
     assert set(PRESET_NAMES) == set(PRESETS)
-    result = CliRunner().invoke(
-        main, ["import", "feedback", str(DATA / "messy_fr.csv"), "--into", "Région Nord"]
-    )
-    assert result.exit_code == 0, result.output
-    assert "lues 12 = acceptées 3 + en quarantaine 8 + doublons 1" in result.output
     strict = CliRunner().invoke(
         main,
         ["import", "feedback", str(DATA / "messy_fr.csv"), "--into", "Région Nord", "--strict"],
     )
     assert strict.exit_code == 1
+    assert "lues 12 = acceptées 3 + en quarantaine 8 + doublons 1" in strict.output
+    assert "lignes du fichier 12 = acceptées 3 + en quarantaine 8 + doublons 1 + vides 0" in (
+        strict.output
+    )
+    again = CliRunner().invoke(
+        main, ["import", "feedback", str(DATA / "messy_fr.csv"), "--into", "Région Nord"]
+    )
+    assert again.exit_code == 0, again.output
+    assert "lues 12 = acceptées 0 + en quarantaine 0 + doublons 12" in again.output
 
 
 def test_customer_refs_keep_their_published_keyed_hash() -> None:
@@ -155,11 +160,13 @@ def test_the_duplicate_check_reads_the_source_id_index() -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the plan checked is SQLite's")
     with CaptureQueriesContext(connection) as queries:
-        assert existing_keys([("survey", "R1"), ("survey", "R2")]) == set()
+        assert (
+            existing_keys([("survey", "qualtrics:X", "R1"), ("survey", "qualtrics:X", "R2")]) == {}
+        )
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
         plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "feedback_feedback_unique_source_id" in plan
+    assert "feedback_feedback_unique_source_key" in plan
 
 
 PRESET_EXPORTS = {

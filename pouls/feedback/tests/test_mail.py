@@ -32,7 +32,76 @@ def test_quoted_replies_and_signatures_are_removed() -> None:
         "06 11 22 33 44\n\nLe 20/11/2025 à 10:00, Service client a écrit :\n"
         "> Merci de votre message"
     )
-    assert clean_body(body) == "Bonjour,\nLe lave-linge fuit depuis la livraison.\nCordialement,"
+    assert clean_body(body) == "Bonjour,\nLe lave-linge fuit depuis la livraison."
+
+
+def test_a_quote_header_cut_over_two_lines_ends_the_text() -> None:
+    body = (
+        "Bonjour,\nToujours pas de remboursement.\n\n"
+        "Le lun. 7 déc. 2026 à 10:12, Marie Dupont <marie.dupont@example.fr> a\nécrit :\n"
+        "Bonjour Madame, votre dossier est en cours."
+    )
+    assert clean_body(body) == "Bonjour,\nToujours pas de remboursement."
+
+
+def test_one_line_signatures_go_wherever_they_sit() -> None:
+    assert clean_body("Colis arrivé ouvert.\nCordialement, Marie Dupont, 06 12 34 56 78") == (
+        "Colis arrivé ouvert."
+    )
+    assert clean_body("Colis arrivé ouvert. Bien à vous, Marie Dupont") == "Colis arrivé ouvert."
+    # "Merci" followed by more text is a sentence, not a sign-off
+    text = (
+        "Livraison rapide.\nMerci\n" + "Mais le carton était abîmé et il manquait la notice.\n" * 5
+    )
+    assert clean_body(text) == text.strip()
+
+
+def test_forwarded_messages_keep_the_customer_words_without_separator_and_headers() -> None:
+    body = (
+        "Pour info, voir ci-dessous.\n\n---------- Forwarded message ---------\n"
+        "De : Paul Durand <p.durand@example.fr>\nDate: lun. 7 déc. 2026 à 09:00\n"
+        "Subject: Plainte\nTo: <contact@enseigne.example>\n\nLe SAV ne répond jamais.\nPaul"
+    )
+    assert clean_body(body) == "Pour info, voir ci-dessous.\n\nLe SAV ne répond jamais."
+    body = "-------- Message transféré --------\nObjet : SAV\nDate : 07/12/2026\n\nRien reçu."
+    assert clean_body(body) == "Rien reçu."
+
+
+def test_outlook_html_signature_and_reply_header_are_skipped() -> None:
+    html = (
+        "<html><body><div class='WordSection1'><p>Bonjour,</p><p>Ma commande est incomplète."
+        "</p><p>Il manque deux chaises.</p><div id='Signature'><p>Marc Leroux</p><p>Acheteur"
+        "</p><p>Société Leroux &amp; Fils</p><p>12 rue de la Gare</p><p>59000 Lille</p><p>Tél. "
+        "03 20 12 34 56</p><p>Ce message est confidentiel.</p></div><div id='divRplyFwdMsg'>"
+        "<p>De : Service client</p></div><p>Ancien message</p></div></body></html>"
+    )
+    assert html_to_text(html) == "Bonjour,\nMa commande est incomplète.\nIl manque deux chaises."
+
+
+def test_letter_formulas_and_letterheads_are_removed() -> None:
+    from pouls.feedback.importers.letters import clean_letter
+
+    letter = (
+        "Geneviève Lambert\n8 allée des Lilas\n44000 Nantes\n\nService clients\nBP 123\n"
+        "59000 Lille\n\nNantes, le 3 mars 2026\n\nObjet : facture contestée\n\n"
+        "Madame, Monsieur,\n\nLa facture du 2 mars compte deux fois la livraison. Dans "
+        "l'attente de votre réponse, je vous prie d'agréer, Madame, Monsieur, l'expression de "
+        "mes salutations distinguées.\n\nGeneviève Lambert"
+    )
+    assert clean_letter(letter) == (
+        "facture contestée\nMadame, Monsieur,\n\nLa facture du 2 mars compte deux fois la "
+        "livraison."
+    )
+
+
+def test_an_empty_body_is_quarantined_with_its_reason(tmp_path: Path) -> None:
+    from pouls.feedback.importers.mail import EMPTY_BODY
+
+    empty = _message("contact@autre.example", "\n-- \nJean Dupont\n06 12 34 56 78\n")
+    (tmp_path / "a.eml").write_bytes(empty.as_bytes())
+    (row,) = read_mail(tmp_path, [], default_perimeter="GROUPE").rows
+    assert row.error == EMPTY_BODY
+    assert row.values["text"] == ""  # never the subject as the text
 
 
 def test_html_bodies_become_text() -> None:
@@ -115,10 +184,11 @@ def test_the_mail_command_is_strict_only_when_asked(personas: Personas, tmp_path
     box.add(undated)
     box.flush()
     command = ["import", "mail", str(tmp_path / "archive.mbox"), "--into", "Région Nord"]
-    lenient = CliRunner().invoke(main, command)
-    assert lenient.exit_code == 0, lenient.output
-    assert "lus 2 = acceptés 1 + en quarantaine 1 + doublons 0" in lenient.output
-    assert "quarantaine — received_at : 1 ligne(s)" in lenient.output
     strict = CliRunner().invoke(main, [*command, "--strict"])
     assert strict.exit_code == 1
-    assert "acceptés 0 + en quarantaine 1 + doublons 1" in strict.output
+    assert "lus 2 = acceptés 1 + en quarantaine 1 + doublons 0" in strict.output
+    assert "quarantaine — received_at : 1 ligne(s)" in strict.output
+    # Imported again: the stored message and the quarantined one are both recognised.
+    lenient = CliRunner().invoke(main, command)
+    assert lenient.exit_code == 0, lenient.output
+    assert "acceptés 0 + en quarantaine 0 + doublons 2" in lenient.output

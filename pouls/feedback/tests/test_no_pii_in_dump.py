@@ -41,3 +41,28 @@ def test_a_database_dump_holds_no_raw_personal_detail(personas: Personas) -> Non
     for value in RAW_VALUES + ["martine.leroy@example.org", "jacques.morel@example.net"]:
         assert value not in dump, value
     assert "Mme Fontaine" not in dump and "Jacques Morel" not in dump
+
+
+def test_quarantined_rows_hold_no_card_even_mistyped_or_numeric(
+    personas: Personas, tmp_path: Path
+) -> None:
+    """Issue 18: a card number failing Luhn, in the text or in a numeric spreadsheet cell, of
+    a row sent to quarantine is masked in the stored row too."""
+    import json
+
+    from openpyxl import Workbook
+
+    from pouls.feedback.models import QuarantinedRow
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Magasin", "Date", "NPS", "Commentaire", "Carte"])
+    sheet.append(["Site Lille", "20/11/2026", "quinze", "Ma carte 4970 1234 5678 9013 débitée", ""])
+    sheet.append(["Site Lille", "21/11/2026", "douze", "Rien", 4970123456789013])
+    book.save(tmp_path / "export.xlsx")
+    summary = do_import_feedback(tmp_path / "export.xlsx", root=personas.nord)
+    assert summary.quarantined == 2
+    stored = json.dumps(list(QuarantinedRow.objects.values("raw", "reasons")), ensure_ascii=False)
+    assert "4970 1234 5678 9013" not in stored and "4970123456789013" not in stored
+    assert "[CARTE]" in stored

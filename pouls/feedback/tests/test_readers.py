@@ -81,7 +81,7 @@ def test_a_giant_cell_is_a_row_error_not_a_crash(tmp_path: Path) -> None:
         HEADER + "Lille;22/11/2025;9;" + "x" * (MAX_CELL_CHARS + 10) + "\nLille;23/11/2025;8;ok\n"
     )
     rows = _rows(path)
-    assert rows[0][2].startswith("ligne illisible")
+    assert rows[0][2] == f"cellule de plus de {MAX_CELL_CHARS} caractères"
     assert rows[-1][1]["Commentaire"] == "ok"
 
 

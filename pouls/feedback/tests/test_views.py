@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.timezone import localtime
 from openpyxl import load_workbook
 
 from pouls.feedback.models import Feedback, Import
@@ -23,6 +24,23 @@ US_DATES = (
     'Site Lille,11/20/2025,9,=HYPERLINK("http://x")\n'
     "Site Lille,11/21/2025,3,Trop d'attente\n"
     "Site Lille,05/03/2025,8,Date ambiguë mais valide\n"
+)
+FORMULA = (
+    "Magasin,Date,NPS,Commentaire\n"
+    'Site Lille,31/02/2025,9,=HYPERLINK("http://x")\n'
+    "Site Lille,22/11/2025,3,Trop d'attente\n"
+)
+AMBIGUOUS = "Magasin,Date,NPS\nSite Lille,05/03/2025,8\n"
+QUALTRICS = (
+    "StartDate,RecordedDate,ResponseId,Q1_NPS,Q2_Pourquoi,Q3_Magasin\n"
+    "Start Date,Recorded Date,Response ID,"
+    "Quelle est la probabilité que vous recommandiez Enseigne à un proche ?,Pourquoi ?,"
+    "Dans quel magasin êtes-vous allé ?\n"
+    '"{""ImportId"":""startDate""}","{""ImportId"":""recordedDate""}",'
+    '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_TEXT""}",'
+    '"{""ImportId"":""QID3""}"\n'
+    "05/03/2025 10:00,05/03/2025 10:05,R_1,9,Très bon accueil,Site Lille\n"
+    "06/03/2025 11:00,06/03/2025 11:02,R_2,3,Trop d'attente,Site Roubaix\n"
 )
 
 
@@ -60,19 +78,87 @@ def test_an_upload_runs_in_the_worker_and_reports_the_identity(
 
 
 @runs_the_worker
-def test_a_corrected_mapping_releases_rows_from_quarantine(
+def test_an_upload_reads_month_first_dates_when_the_file_says_so(
     client: Client, personas: Personas, settings: object, tmp_path: Path
 ) -> None:
     settings.UPLOAD_DIR = tmp_path  # type: ignore[attr-defined]
     client.force_login(personas.carol)
     batch = _upload(client, personas, "us.csv", US_DATES.encode())
-    assert (batch.accepted, batch.quarantined) == (1, 2)  # read day first: 11/20 is no date
+    assert (batch.accepted, batch.quarantined) == (3, 0)  # 11/20 settles the column
+    days = {localtime(f.received_at).date().isoformat() for f in Feedback.objects.all()}
+    assert days == {"2025-11-20", "2025-11-21", "2025-05-03"}
+    assert "mois/jour" in batch.notes[0]
+    page = client.get(reverse("feedback-import-detail", args=[batch.code])).content.decode()
+    assert "mois/jour" in page
+
+
+def test_the_mapping_page_never_defaults_to_month_first(
+    client: Client, personas: Personas, settings: object, tmp_path: Path
+) -> None:
+    settings.UPLOAD_DIR = tmp_path  # type: ignore[attr-defined]
+    client.force_login(personas.carol)
+    for preset in ("qualtrics", "surveymonkey", ""):
+        response = client.post(
+            reverse("feedback-import-upload"),
+            {
+                "perimeter": personas.nord.pk,
+                "file": SimpleUploadedFile("a.csv", AMBIGUOUS.encode()),
+                "preset": preset,
+            },
+        )
+        page = client.get(response["Location"])
+        assert page.context["form"].initial["day_first"] == "auto"
+        html = page.content.decode()
+        assert '<option value="auto" selected>' in html
+        assert "YAML" not in html and "textarea" not in html
+
+
+def test_the_mapping_page_shows_every_mapped_column_with_its_question(
+    client: Client, personas: Personas, settings: object, tmp_path: Path
+) -> None:
+    settings.UPLOAD_DIR = tmp_path  # type: ignore[attr-defined]
+    client.force_login(personas.carol)
+    response = client.post(
+        reverse("feedback-import-upload"),
+        {
+            "perimeter": personas.nord.pk,
+            "file": SimpleUploadedFile("q.csv", QUALTRICS.encode("utf-8-sig")),
+            "preset": "qualtrics",
+        },
+    )
+    page = client.get(response["Location"])
+    initial = page.context["form"].initial
+    assert (initial["nps"], initial["perimeter"], initial["text"]) == (
+        "Q1_NPS",
+        "Q3_Magasin",
+        ["Q2_Pourquoi"],
+    )
+    mapped = {m["column"]: m for m in page.context["mapped"]}
+    assert {"Q1_NPS", "Q2_Pourquoi", "Q3_Magasin", "RecordedDate", "ResponseId"} <= set(mapped)
+    assert "probabilité que vous recommandiez" in mapped["Q1_NPS"]["question"]
+    assert mapped["Q1_NPS"]["values"] == ["9", "3"]
+    assert "Q1_NPS — Quelle est la probabilité" in page.content.decode()
+    assert "Dates ambiguës" in page.content.decode()
+
+
+@runs_the_worker
+def test_a_corrected_mapping_releases_rows_from_quarantine(
+    client: Client, personas: Personas, settings: object, tmp_path: Path
+) -> None:
+    settings.UPLOAD_DIR = tmp_path  # type: ignore[attr-defined]
+    client.force_login(personas.carol)
+    content = "Magasin,Date,NPS\nLile,22/11/2025,9\nLile,23/11/2025,3\n"
+    batch = _upload(client, personas, "typo.csv", content.encode())
+    assert (batch.accepted, batch.quarantined) == (0, 2)
+    page = client.get(reverse("feedback-import-detail", args=[batch.code])).content.decode()
+    assert 'name="default_perimeter"' in page and "textarea" not in page
     client.post(
-        reverse("feedback-import-reprocess", args=[batch.code]), {"mapping": "day_first: false"}
+        reverse("feedback-import-reprocess", args=[batch.code]),
+        {"received_at": "Date", "nps": "NPS", "default_perimeter": personas.lille.pk},
     )
     batch.refresh_from_db()
-    assert (batch.read, batch.accepted, batch.quarantined, batch.duplicates) == (3, 3, 0, 0)
-    assert Feedback.objects.count() == 3
+    assert (batch.read, batch.accepted, batch.quarantined, batch.duplicates) == (2, 2, 0, 0)
+    assert set(Feedback.objects.values_list("perimeter", flat=True)) == {personas.lille.pk}
 
 
 @runs_the_worker
@@ -81,7 +167,7 @@ def test_the_quarantine_export_neutralises_formulas(
 ) -> None:
     settings.UPLOAD_DIR = tmp_path  # type: ignore[attr-defined]
     client.force_login(personas.carol)
-    batch = _upload(client, personas, "us.csv", US_DATES.encode())
+    batch = _upload(client, personas, "us.csv", FORMULA.encode())
     body = client.get(reverse("feedback-quarantine-export", args=[batch.code])).content.decode()
     assert "'=HYPERLINK" in body and ";=HYPERLINK" not in body
     book = client.get(reverse("feedback-quarantine-export-xlsx", args=[batch.code])).content
@@ -119,12 +205,11 @@ def test_wrong_uploads_are_refused_by_the_form(client: Client, personas: Persona
         {
             "perimeter": personas.marseille.pk,
             "file": SimpleUploadedFile("x.pdf", b"%PDF"),
-            "mapping": "columns: [1",
         },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert set(errors) == {"perimeter", "file", "mapping"}
+    assert set(errors) == {"perimeter", "file"}
     assert not Import.objects.exists()
 
 
@@ -176,3 +261,18 @@ def test_the_mapping_screen_shows_columns_and_a_masked_sample(
     assert refused.status_code == 200
     assert "aucune colonne de périmètre" in " ".join(refused.context["form"].non_field_errors())
     assert Import.objects.get().status == Import.Status.PENDING
+
+
+def test_control_characters_leave_exported_cells(client: Client, personas: Personas) -> None:
+    from pouls.testing import make_feedback
+
+    make_feedback(perimeter=personas.lille, text="Saut\x0cde page\x00 et \x1bescape\tet tab")
+    client.force_login(personas.carol)
+    for fmt in ("xlsx", "csv"):
+        response = client.get(reverse(f"feedback-export-{fmt}", args=[personas.nord.code]))
+        assert response.status_code == 200
+        if fmt == "xlsx":
+            rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+            assert "Sautde page et escape\tet tab" in rows[1]
+        else:
+            assert "Sautde page et escape\tet tab" in response.content.decode()

@@ -77,3 +77,59 @@ def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path: Path) -> None:
     )
     assert out.stdout.strip() == "wal"
     assert (tmp_path / "pouls.sqlite3").exists()
+
+
+def _pouls(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("POULS_", "PYTEST_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "from pouls.cli import main; main()", *args],
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_commands_without_a_secret_key_say_so_in_one_french_line(tmp_path: Path) -> None:
+    for args in (["manage", "check"], ["import", "feedback", str(tmp_path / "x.csv")]):
+        (tmp_path / "x.csv").write_text("Magasin;NPS\nSite Lille;9\n", encoding="utf-8")
+        result = _pouls(args, {"POULS_DATA_DIR": str(tmp_path / "prod")}, tmp_path)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Erreur : la clé secrète")
+
+
+def test_commands_run_on_the_demo_data_directory_without_any_variable(tmp_path: Path) -> None:
+    # What `pouls demo` leaves behind: its marker and its generated key, in ./pouls-data.
+    data = tmp_path / "pouls-data"
+    data.mkdir()
+    (data / "demo").write_text("demo\n")
+    (data / "secret-key").write_text("k" * 50)
+    result = _pouls(["manage", "migrate", "--verbosity", "0"], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "x.csv").write_text("Magasin;Date;NPS\nGroupe;22/11/2025;9\n", encoding="utf-8")
+    result = _pouls(["import", "feedback", "x.csv", "--dry-run"], {}, tmp_path)
+    # No organisation yet: the import itself answers, not the configuration.
+    assert "clé secrète" not in result.stderr and "Traceback" not in result.stderr
+    assert "--into" in result.stderr
+
+
+def test_the_demo_marks_its_data_directory(tmp_path: Path) -> None:
+    code = (
+        "import os; os.environ['POULS_DEMO'] = '1';"
+        "from pouls.cli import _setup_django, _mark_demo_data_dir;"
+        "_setup_django(); _mark_demo_data_dir()"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("POULS_", "PYTEST_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "POULS_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "demo").is_file() and (tmp_path / "secret-key").is_file()

@@ -97,6 +97,16 @@ def _campaign(p: Personas, own: bool) -> Campaign:
     return found or make_campaign(owner=owner, name=f"Climat {owner.name}")
 
 
+def _distributed(p: Personas, own: bool) -> Campaign:
+    """The campaign whose printed links dora hands out (the other one has its own
+    distributor): reached through the campaign's distributor, not a grant."""
+    campaign = _campaign(p, own)
+    if own and campaign.distributor_id != p.dora.pk:
+        campaign.distributor = p.dora
+        campaign.save(update_fields=["distributor"])
+    return campaign
+
+
 def _result_group(p: Personas, own: bool) -> Target:
     return ResultGroup.objects.get(
         campaign=_campaign(p, own), perimeter=p.lille if own else p.marseille
@@ -165,10 +175,13 @@ REGISTRY: dict[str, Spec] = {
     "climate-campaign-detail": Spec(_campaign),
     "climate-campaign-launch": Spec(_campaign, "carol", "post"),
     "climate-campaign-invite": Spec(_campaign, "carol", "post"),
-    "climate-campaign-invite-emails": Spec(_campaign, "carol", "post"),
+    "climate-campaign-invite-emails": Spec(_distributed, "dora", "post"),
+    "climate-campaign-preview": Spec(_campaign),
+    "climate-campaign-distributor": Spec(_campaign, "carol", "post"),
+    "climate-distribution": Spec(_distributed, "dora"),
     "climate-campaign-remind": Spec(_campaign, "carol", "post"),
     "climate-campaign-close": Spec(_campaign, "carol", "post"),
-    "climate-campaign-print": Spec(_campaign, "carol", "post"),
+    "climate-campaign-print": Spec(_distributed, "dora", "post"),
     "climate-results": Spec(_result_group),
     "climate-results-comments": Spec(_result_group),
     "climate-results-customers": Spec(_result_group),
