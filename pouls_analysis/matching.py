@@ -13,18 +13,27 @@ backend that imports, chosen once at import (``BACKEND``):
 
 All backends give the same occurrences (a test runs every available backend on the
 project's corpora): every occurrence of every sequence, overlapping ones included.
+
+Service-behaviour cues are Python regular expressions with look-arounds; ``PatternGate``
+says which of them may match a text, all at once: with Hyperscan, every pattern compiled in
+its prefiltering mode (a superset of the matches of each pattern); with Aho-Corasick or
+Python's ``re``, the literals one of which every match must contain. Only the patterns
+passed by the gate are then run by ``re``, so the matches are those of ``re`` whatever the
+backend.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["AVAILABLE_BACKENDS", "BACKEND", "SequenceMatcher"]
+__all__ = ["AVAILABLE_BACKENDS", "BACKEND", "PatternGate", "SequenceMatcher"]
 
 #: Backends importable here, fastest first.
 AVAILABLE_BACKENDS: tuple[str, ...] = tuple(
@@ -35,6 +44,8 @@ AVAILABLE_BACKENDS: tuple[str, ...] = tuple(
 
 #: The backend used when none is asked for.
 BACKEND: str = AVAILABLE_BACKENDS[0]
+
+logger = logging.getLogger(__name__)
 
 # One occurrence: (text index in the batch, token index in the text, sequence index).
 Hit = tuple[int, int, int]
@@ -216,3 +227,129 @@ def _chars(values: npt.NDArray[np.int64]) -> str:
     shifted = values + np.where(values >= _SURROGATES, _SURROGATE_SPAN, 0)
     text: str = shifted.astype("<u4").tobytes().decode("utf-32-le")
     return text
+
+
+class PatternGate:
+    """Which of many regular expressions may match a text, tested all at once.
+
+    ``candidates(text)`` holds every pattern that matches ``text`` (and maybe a few that do
+    not): run only those with ``re``.
+
+    Parameters
+    ----------
+    patterns : sequence of str
+        Python regular expressions.
+    literals : sequence of (frozenset of str, or None)
+        For each pattern, literals one of which every match contains (None: unknown). The
+        Aho-Corasick and Python backends gate on them; a pattern without literals, or that
+        Hyperscan cannot compile, is always a candidate.
+    backend : {"hyperscan", "ahocorasick", "python"} or None, default=None
+
+    Examples
+    --------
+    >>> gate = PatternGate([r"\\bpas mon rayon", r"allez voir"], [{"rayon"}, {"allez"}])
+    >>> sorted(gate.candidates("ce n'est pas mon rayon"))
+    [0]
+    """
+
+    def __init__(
+        self,
+        patterns: Sequence[str],
+        literals: Sequence[frozenset[str] | set[str] | None],
+        backend: str | None = None,
+    ) -> None:
+        self.backend = BACKEND if backend is None else backend
+        if self.backend not in AVAILABLE_BACKENDS:
+            raise ValueError(
+                f"backend {self.backend!r} is not available here (available: "
+                f"{', '.join(AVAILABLE_BACKENDS)})."
+            )
+        self.patterns = tuple(patterns)
+        self.literals = tuple(None if x is None else frozenset(x) for x in literals)
+        always = [i for i, found in enumerate(self.literals) if not found]
+        self._by_literal: dict[str, set[int]] = {}
+        for i, found in enumerate(self.literals):
+            for literal in found or ():
+                self._by_literal.setdefault(literal, set()).add(i)
+        self._engine: Any = None
+        if self.backend == "hyperscan":
+            self._engine, always = self._compile_hyperscan()
+        elif self.backend == "ahocorasick" and self._by_literal:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for literal, owners in self._by_literal.items():
+                automaton.add_word(literal, frozenset(owners))
+            automaton.make_automaton()
+            self._engine = automaton
+        elif self._by_literal:
+            # Longest literal first at each position; a found literal stands for every
+            # literal that is its prefix (they occur there too).
+            ordered = sorted(self._by_literal, key=len, reverse=True)
+            self._engine = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))")
+            self._prefixes = {
+                literal: frozenset(
+                    j
+                    for k in range(1, len(literal) + 1)
+                    for j in self._by_literal.get(literal[:k], ())
+                )
+                for literal in self._by_literal
+            }
+        self.always = frozenset(always)
+
+    def _compile_hyperscan(self) -> tuple[Any, list[int]]:
+        import hyperscan
+
+        flags = (
+            hyperscan.HS_FLAG_PREFILTER
+            | hyperscan.HS_FLAG_SINGLEMATCH
+            | hyperscan.HS_FLAG_UTF8
+            | hyperscan.HS_FLAG_UCP
+            | hyperscan.HS_FLAG_ALLOWEMPTY
+        )
+        compiled, always = [], []
+        for i, pattern in enumerate(self.patterns):
+            try:  # one pattern at a time first: one it refuses must not sink the others
+                hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
+                    expressions=[pattern.encode("utf-8")], ids=[i], elements=1, flags=flags
+                )
+            except hyperscan.error:
+                logger.debug("pattern %s runs on every text (hyperscan refuses it)", i)
+                always.append(i)
+                continue
+            compiled.append(i)
+        if not compiled:
+            return None, always
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(
+            expressions=[self.patterns[i].encode("utf-8") for i in compiled],
+            ids=compiled,
+            elements=len(compiled),
+            flags=flags,
+        )
+        return database, always
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"patterns": self.patterns, "literals": self.literals, "backend": self.backend}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["patterns"], state["literals"], state["backend"])  # type: ignore[misc]
+
+    def candidates(self, text: str) -> set[int]:
+        """Indices of the patterns that may match ``text`` (all those that do)."""
+        found = set(self.always)
+        if self._engine is None:
+            return found
+        if self.backend == "hyperscan":
+
+            def on_match(i: int, _from: int, _to: int, _flags: int, _context: Any) -> None:
+                found.add(i)
+
+            self._engine.scan(text.encode("utf-8"), match_event_handler=on_match)
+        elif self.backend == "ahocorasick":
+            for _, owners in self._engine.iter(text):
+                found |= owners
+        else:
+            for literal in set(self._engine.findall(text)):
+                found |= self._prefixes[literal]
+        return found

@@ -471,6 +471,7 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         # The token cache is rebuilt on demand; it is not part of the fitted state.
         state: dict[str, Any] = super().__getstate__()
         state.pop("_cache", None)
+        state.pop("_chunks", None)
         return state
 
     def fit(self, X: Sequence[str] | None = None, y: Any = None) -> FrenchPreprocessor:
@@ -520,7 +521,8 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         # Typed placeholders ("[TÉLÉPHONE]") are not words: they are blanked before the split
         # and the language guess, so they give no token, and spans stay on the original.
         read = [blank_placeholders(text) for text in texts]
-        raw = [_split(text) for text in read]
+        chunks: dict[str, tuple[_Raw, ...]] = self.__dict__.setdefault("_chunks", {})
+        raw = [_split(text, chunks) for text in read]
         langs = self._languages(read, raw)
         docs = [
             self._french(text, tokens) if lang == "fr" else _other(text, tokens, lang)
@@ -631,8 +633,41 @@ def _apply(text: str, changes: list[tuple[int, int, str]]) -> str:
 _Raw = tuple[str, str, int, int]
 
 
-def _split(text: str) -> list[_Raw]:
+def _split(text: str, chunks: dict[str, tuple[_Raw, ...]] | None = None) -> list[_Raw]:
+    """The raw tokens of ``text``, one whitespace-free chunk at a time.
+
+    No token pattern crosses whitespace, and the look-behind and look-ahead of the emoticon
+    pattern accept whitespace as well as the start or the end of the string: so each chunk
+    splits alone exactly as it does inside the text. Chunks repeat a lot ("le", "très",
+    "bien."), and the regular expression, which tries six alternatives at every character,
+    is the costliest step: each distinct chunk is split once and kept in ``chunks``.
+    """
+    if chunks is None:
+        return _split_chunk(text)
+    out: list[_Raw] = []
+    find = text.find
+    position = 0
+    for chunk in text.split():
+        start = find(chunk, position)
+        position = start + len(chunk)
+        found = chunks.get(chunk)
+        if found is None:
+            found = tuple(_split_chunk(chunk))
+            if len(chunks) < _MAX_CHUNKS:
+                chunks[chunk] = found
+        if start:
+            out += [(surface, kind, a + start, b + start) for surface, kind, a, b in found]
+        else:
+            out += found
+    return out
+
+
+def _split_chunk(text: str) -> list[_Raw]:
     return [(m.group(), m.lastgroup or "punct", *m.span()) for m in _TOKEN_RE.finditer(text)]
+
+
+# Distinct whitespace-free chunks whose split is remembered (per preprocessor).
+_MAX_CHUNKS = 1_000_000
 
 
 def _french_entry(surface: str, kind: str) -> _Entry:
