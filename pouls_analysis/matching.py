@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -232,29 +232,31 @@ def _chars(values: npt.NDArray[np.int64]) -> str:
 class PatternGate:
     """Which of many regular expressions may match a text, tested all at once.
 
-    ``candidates(text)`` holds every pattern that matches ``text`` (and maybe a few that do
-    not): run only those with ``re``.
+    Each pattern comes with literals one of which every match of it contains (found by
+    parsing it). All the literals are searched at once (Hyperscan, Aho-Corasick, or one
+    alternation of ``re``); ``candidates(text)`` holds the patterns whose literal occurs,
+    plus those without literals: every pattern that matches ``text`` is among them. The
+    backends find the same literals, so they give the same candidates. (Hyperscan could also
+    compile the patterns themselves in its prefiltering mode, a stronger gate; on the
+    service-behaviour cues, with their bounded repeats of Unicode classes, its compiler ran
+    for minutes, so it gates on the literals too.)
 
     Parameters
     ----------
-    patterns : sequence of str
-        Python regular expressions.
     literals : sequence of (frozenset of str, or None)
-        For each pattern, literals one of which every match contains (None: unknown). The
-        Aho-Corasick and Python backends gate on them; a pattern without literals, or that
-        Hyperscan cannot compile, is always a candidate.
+        For each pattern, literals one of which every match contains (None: unknown, the
+        pattern is always a candidate).
     backend : {"hyperscan", "ahocorasick", "python"} or None, default=None
 
     Examples
     --------
-    >>> gate = PatternGate([r"\\bpas mon rayon", r"allez voir"], [{"rayon"}, {"allez"}])
+    >>> gate = PatternGate([{"rayon"}, {"allez", "allons"}, None])
     >>> sorted(gate.candidates("ce n'est pas mon rayon"))
-    [0]
+    [0, 2]
     """
 
     def __init__(
         self,
-        patterns: Sequence[str],
         literals: Sequence[frozenset[str] | set[str] | None],
         backend: str | None = None,
     ) -> None:
@@ -264,92 +266,105 @@ class PatternGate:
                 f"backend {self.backend!r} is not available here (available: "
                 f"{', '.join(AVAILABLE_BACKENDS)})."
             )
-        self.patterns = tuple(patterns)
-        self.literals = tuple(None if x is None else frozenset(x) for x in literals)
-        always = [i for i, found in enumerate(self.literals) if not found]
-        self._by_literal: dict[str, set[int]] = {}
+        self.literals = tuple(None if not x else frozenset(x) for x in literals)
+        self.always = frozenset(i for i, found in enumerate(self.literals) if found is None)
+        owners: dict[str, set[int]] = {}
         for i, found in enumerate(self.literals):
             for literal in found or ():
-                self._by_literal.setdefault(literal, set()).add(i)
+                owners.setdefault(literal, set()).add(i)
+        self._words = sorted(owners)
+        self._owners = [frozenset(owners[w]) for w in self._words]
         self._engine: Any = None
-        if self.backend == "hyperscan":
-            self._engine, always = self._compile_hyperscan()
-        elif self.backend == "ahocorasick" and self._by_literal:
-            import ahocorasick
-
-            automaton = ahocorasick.Automaton()
-            for literal, owners in self._by_literal.items():
-                automaton.add_word(literal, frozenset(owners))
-            automaton.make_automaton()
-            self._engine = automaton
-        elif self._by_literal:
-            # Longest literal first at each position; a found literal stands for every
-            # literal that is its prefix (they occur there too).
-            ordered = sorted(self._by_literal, key=len, reverse=True)
-            self._engine = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))")
-            self._prefixes = {
-                literal: frozenset(
-                    j
-                    for k in range(1, len(literal) + 1)
-                    for j in self._by_literal.get(literal[:k], ())
-                )
-                for literal in self._by_literal
-            }
-        self.always = frozenset(always)
-
-    def _compile_hyperscan(self) -> tuple[Any, list[int]]:
-        import hyperscan
-
-        flags = (
-            hyperscan.HS_FLAG_PREFILTER
-            | hyperscan.HS_FLAG_SINGLEMATCH
-            | hyperscan.HS_FLAG_UTF8
-            | hyperscan.HS_FLAG_UCP
-            | hyperscan.HS_FLAG_ALLOWEMPTY
-        )
-        compiled, always = [], []
-        for i, pattern in enumerate(self.patterns):
-            try:  # one pattern at a time first: one it refuses must not sink the others
-                hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
-                    expressions=[pattern.encode("utf-8")], ids=[i], elements=1, flags=flags
-                )
-            except hyperscan.error:
-                logger.debug("pattern %s runs on every text (hyperscan refuses it)", i)
-                always.append(i)
-                continue
-            compiled.append(i)
-        if not compiled:
-            return None, always
-        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        database.compile(
-            expressions=[self.patterns[i].encode("utf-8") for i in compiled],
-            ids=compiled,
-            elements=len(compiled),
-            flags=flags,
-        )
-        return database, always
+        if self._words:
+            self._engine = getattr(self, f"_compile_{self.backend}")()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"patterns": self.patterns, "literals": self.literals, "backend": self.backend}
+        return {"literals": self.literals, "backend": self.backend}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["patterns"], state["literals"], state["backend"])  # type: ignore[misc]
+        self.__init__(state["literals"], state["backend"])  # type: ignore[misc]
 
-    def candidates(self, text: str) -> set[int]:
-        """Indices of the patterns that may match ``text`` (all those that do)."""
-        found = set(self.always)
+    def _compile_hyperscan(self) -> Any:
+        import hyperscan
+
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(
+            expressions=[
+                "".join(f"\\x{b:02x}" for b in w.encode("utf-8")).encode("ascii")
+                for w in self._words
+            ],
+            ids=list(range(len(self._words))),
+            elements=len(self._words),
+            flags=hyperscan.HS_FLAG_SINGLEMATCH,
+        )
+        return database
+
+    def _compile_ahocorasick(self) -> Any:
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for k, word in enumerate(self._words):
+            automaton.add_word(word, k)
+        automaton.make_automaton()
+        return automaton
+
+    def _compile_python(self) -> Any:
+        # One trie-shaped regex finds the longest literal at each position (in a look-ahead,
+        # so that literals overlapping it are tried too); a found literal stands for the
+        # literals that are its prefix, which occur there as well.
+        index = {w: k for k, w in enumerate(self._words)}
+        self._prefixes = {
+            w: [index[w[:n]] for n in range(1, len(w) + 1) if w[:n] in index] for w in self._words
+        }
+        return re.compile(f"(?=({_trie_regex(self._words)}))")
+
+    def found(self, text: str) -> set[int]:
+        """Indices (into the sorted literals) of the literals occurring in ``text``."""
         if self._engine is None:
-            return found
+            return set()
+        seen: set[int] = set()
         if self.backend == "hyperscan":
 
-            def on_match(i: int, _from: int, _to: int, _flags: int, _context: Any) -> None:
-                found.add(i)
+            def on_match(k: int, _from: int, _to: int, _flags: int, _context: Any) -> None:
+                seen.add(k)
 
             self._engine.scan(text.encode("utf-8"), match_event_handler=on_match)
         elif self.backend == "ahocorasick":
-            for _, owners in self._engine.iter(text):
-                found |= owners
+            seen.update(k for _, k in self._engine.iter(text))
         else:
-            for literal in set(self._engine.findall(text)):
-                found |= self._prefixes[literal]
-        return found
+            for word in set(self._engine.findall(text)):
+                seen.update(self._prefixes[word])
+        return seen
+
+    def candidates(self, text: str) -> set[int]:
+        """Indices of the patterns that may match ``text`` (all those that do)."""
+        out = set(self.always)
+        for k in self.found(text):
+            out |= self._owners[k]
+        return out
+
+
+def _trie_regex(literals: Iterable[str]) -> str:
+    """One regex matching the longest of ``literals`` at a position (a trie of alternations).
+
+    Each alternative starts with a literal character, which ``re`` rejects in one step, so
+    the regex costs about one comparison per first letter per position.
+    """
+    trie: dict[str, Any] = {}
+    for literal in literals:
+        node = trie
+        for char in literal:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _emit(trie)
+
+
+def _emit(node: dict[str, Any]) -> str:
+    ends = "" in node
+    parts = [re.escape(char) + _emit(child) for char, child in sorted(node.items()) if char]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    if ends:
+        return f"(?:{body})?"
+    return body

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -164,3 +165,40 @@ def test_pipeline_themes_do_not_split_the_text_again(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(LemmaAnalyzer, "analyze", refuse)
     results = pipeline.analyze(texts)
     assert {"delivery", "phone_reachability"} <= {m.theme for m in results[0].themes or ()}
+
+
+def test_behaviour_cues_give_the_same_hits_with_every_engine_and_without_gate(
+    corpus_docs: tuple[list[str], list[PreprocessedText]],
+) -> None:
+    from pouls_analysis.behaviours.definitions import (
+        CompiledDefinitions,
+        fold_aligned,
+        load_definitions,
+        necessary_literals,
+    )
+    from pouls_analysis.matching import PatternGate
+
+    texts, _ = corpus_docs
+    compiled = CompiledDefinitions(load_definitions())
+    literals = [necessary_literals(c.pattern) for c in compiled.cues]
+    folded = [fold_aligned(t) for t in texts]
+    compiled._gate = PatternGate([None] * len(literals))  # every cue runs on every text
+    expected = [compiled.cue_hits(t, f) for t, f in zip(texts, folded, strict=True)]
+    assert sum(map(len, expected)) > 50
+    for backend in AVAILABLE_BACKENDS:
+        compiled._gate = PatternGate(literals, backend=backend)
+        assert [compiled.cue_hits(t, f) for t, f in zip(texts, folded, strict=True)] == expected
+        truth = [
+            {i for i, c in enumerate(compiled.cues) if re.search(c.pattern, f)} for f in folded
+        ]
+        assert all(t <= compiled._gate.candidates(f) for t, f in zip(truth, folded, strict=True))
+
+
+@pytest.mark.parametrize("backend", AVAILABLE_BACKENDS)
+def test_pattern_gate_finds_overlapping_and_prefix_literals(backend: str) -> None:
+    from pouls_analysis.matching import PatternGate
+
+    gate = PatternGate([{"rayon"}, {"ray"}, {"on m", "xyz"}, None, {"élo"}], backend=backend)
+    assert gate.candidates("pas mon rayon m'a dit élodie") == {0, 1, 2, 3, 4}
+    assert gate.candidates("rien") == {3}
+    assert pickle.loads(pickle.dumps(gate)).candidates("un rayon") == {0, 1, 3}

@@ -104,3 +104,15 @@ def test_verbatim_length_does_not_count_placeholders() -> None:
     short = "Super [NOM] [TÉLÉPHONE] [ADRESSE] !"  # 35 characters, 8 without the placeholders
     chosen = select_verbatims([short, "Livraison rapide et colis bien emballé, merci."], k=2)
     assert [v.index for v in chosen] == [1]
+
+
+def test_behaviours_do_not_read_placeholders(pipeline: AnalysisPipeline) -> None:
+    from pouls_analysis.behaviours.definitions import fold_aligned
+
+    assert fold_aligned("Merci [NOM] !") == "merci       !"
+    template = "Le vendeur {} m'a dit que ce n'était pas son rayon et il est parti."
+    found = [r.behaviours for r in pipeline.analyze([template.format("[NOM]"), template.format("")])]
+    assert [(m.behaviour, m.confidence) for m in found[0] or ()] == [
+        (m.behaviour, m.confidence) for m in found[1] or ()
+    ]
+    assert found[0]
