@@ -85,6 +85,11 @@ INSTALLED_APPS = [
     "pouls.briefings",
     "pouls.climate",
     "pouls.ops",
+    "pouls.api",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "pouls.web",
 ]
 
@@ -263,6 +268,35 @@ def _caches() -> dict[str, dict[str, object]]:
 
 
 CACHES = _caches()
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pouls.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["pouls.api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["pouls.api.auth.TokenRateThrottle"],
+    # Per token; shared by every process once POULS_CACHE_URL points at a shared cache.
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("POULS_API_RATE", "1200/min")},
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "pouls.api.errors.handle_exception",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Pouls",
+    "DESCRIPTION": (
+        "Pousser les réponses de vos outils, lire les chiffres de vos périmètres. "
+        "Authentification : `Authorization: Bearer <jeton>` (jeton personnel)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 EMAIL_BACKEND = env_str("POULS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -4,10 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pouls.api import pages as api_pages
 from pouls.ops.health import health
 
 urlpatterns = [
     path("health/", health, name="ops-health"),
+    path("api/v1/", include("pouls.api.urls")),
+    path("compte/jetons/", api_pages.token_list, name="api-token-list"),
+    path("compte/jetons/<uuid:code>/revoquer/", api_pages.token_revoke, name="api-token-revoke"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

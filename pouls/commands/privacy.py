@@ -177,6 +177,10 @@ def evaluate_mail(path: Path, pseudonymiser: Any) -> dict[str, Any]:
     return report
 
 
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
 def _mail_scores(
     docs: list[dict[str, Any]], rows: dict[str, Any], texts: dict[str, str], masked: dict[str, str]
 ) -> dict[str, Any]:
@@ -229,20 +233,19 @@ def _mail_scores(
                 if role not in ("body", "subject"):
                     c["pii_to_remove"] += len(value)
                     c["pii_left_cleaned"] += len(value) if value in text else 0
-    ratio = lambda a, b: round(a / b, 4) if b else None  # noqa: E731
     return {
         "documents": len(docs),
         "lines_to_remove": c["drop"],
-        "left_share": ratio(c["drop_left"], c["drop"]),
-        "left_share_by_role": {r: ratio(v[1], v[0]) for r, v in sorted(by_role.items())},
+        "left_share": _ratio(c["drop_left"], c["drop"]),
+        "left_share_by_role": {r: _ratio(v[1], v[0]) for r, v in sorted(by_role.items())},
         "customer_lines": c["keep"],
-        "customer_lines_lost_share": ratio(c["keep_lost"], c["keep"]),
+        "customer_lines_lost_share": _ratio(c["keep_lost"], c["keep"]),
         "empty_bodies": c["empty"],
         "empty_bodies_quarantined": c["empty_quarantined"],
         "personal_data_chars": c["pii_chars"],
         "personal_data_chars_in_removed_lines": c["pii_to_remove"],
-        "of_which_left_after_cleaning": ratio(c["pii_left_cleaned"], c["pii_to_remove"]),
-        "personal_data_left_stored": ratio(c["pii_left_stored"], c["pii_chars"]),
+        "of_which_left_after_cleaning": _ratio(c["pii_left_cleaned"], c["pii_to_remove"]),
+        "personal_data_left_stored": _ratio(c["pii_left_stored"], c["pii_chars"]),
     }
 
 

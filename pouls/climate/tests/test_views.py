@@ -293,3 +293,40 @@ def test_closing_forgets_the_addresses(client: Client, personas: Personas) -> No
     client.force_login(personas.carol)
     client.post(reverse("climate-campaign-close", args=[campaign.code]))
     assert list(Invitation.objects.values_list("email", flat=True)) == [""]
+
+
+def test_the_distributor_is_chosen_at_creation_among_accounts_that_see_no_result(
+    client: Client, personas: Personas
+) -> None:
+    client.force_login(personas.carol)
+    refused = _new(client, personas, name="Refusé", distributor="bob")
+    assert refused.status_code == 200 and "ne peut pas distribuer" in refused.content.decode()
+    assert not Campaign.objects.filter(name="Refusé").exists()
+    for name in ("inconnu", "carol"):  # same message: the form tells nothing of accounts
+        body = _new(client, personas, name="Refusé", distributor=name).content.decode()
+        assert "ne peut pas distribuer" in body
+    _new(client, personas, distributor="charlie")
+    campaign = Campaign.objects.get(name="Baromètre Nord")
+    assert campaign.distributor == personas.charlie
+
+
+def test_managers_see_how_many_answers_wait_for_their_batch(
+    client: Client, personas: Personas
+) -> None:
+    from pouls.climate.actions import do_answer, hash_token
+    from pouls.climate.models import Invitation
+    from pouls.climate.tests.builders import answers_for, print_links
+
+    campaign = make_campaign(owner=personas.lille)
+    for token in print_links(campaign, personas.lille_team, 2):
+        invitation = Invitation.objects.select_related("campaign", "perimeter").get(
+            token_hash=hash_token(token)
+        )
+        do_answer(invitation, answers_for(campaign, 3), {}, {})
+    client.force_login(personas.carol)
+    body = client.get(reverse("climate-campaign-detail", args=[campaign.code])).content.decode()
+    assert "2 réponse(s) sur 2 invitation(s)" in body
+    assert "dont 2 en attente" in body and "au moins 5" in body
+    client.force_login(personas.bob)  # a reader sees neither counts nor the distributor
+    body = client.get(reverse("climate-campaign-detail", args=[campaign.code])).content.decode()
+    assert "en attente" not in body and distributor_of(campaign).username not in body

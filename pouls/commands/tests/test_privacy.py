@@ -39,3 +39,53 @@ def test_it_reports_a_malformed_file_without_a_traceback(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["evaluate", "privacy", "--data", str(data), "--no-ner"])
     assert result.exit_code == 1
     assert "bad.jsonl:1" in result.output
+
+
+def test_mail_cleaning_is_scored_through_the_real_readers(tmp_path: Path) -> None:
+    pii = _write(tmp_path / "pii.jsonl", [{"text": "Rien.", "spans": [], "split": "test"}])
+    docs: list[dict[str, object]] = [
+        {
+            "id": "email-000",
+            "kind": "email",
+            "format": "plain",
+            "split": "tune",
+            "segments": [
+                ["Bonjour,", "body", "\n"],
+                ["Le colis est arrivé ouvert.", "body", "\n"],
+                ["Cordialement, {name|Marie Dupont}, {phone|06 12 34 56 78}", "signature", "\n"],
+            ],
+        },
+        {
+            "id": "email-001",
+            "kind": "email",
+            "format": "html",
+            "split": "test",
+            "segments": [
+                ["Bonjour,", "body", "\n"],
+                ["Cordialement,", "signature", "\n"],
+                ["{name|Paul Durand}", "signature", "\n"],
+            ],
+        },
+        {
+            "id": "letter-002",
+            "kind": "letter",
+            "format": "plain",
+            "split": "test",
+            "segments": [
+                ["Nantes, le 3 mars 2026", "header", "\n"],
+                ["Madame,", "body", "\n"],
+                ["La facture est fausse.", "body", "\n"],
+                ["Je vous prie d'agréer, Madame, mes salutations.", "signature", " "],
+            ],
+        },
+    ]
+    mail = _write(tmp_path / "mail.jsonl", docs)
+    command = ["evaluate", "privacy", "--data", str(pii), "--no-ner", "--mail-data", str(mail)]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)["mail"]["all"]
+    assert scores["documents"] == 3
+    assert scores["left_share"] == 0.0  # the one-line signature, the formula, the letterhead
+    assert scores["customer_lines_lost_share"] == 0.0
+    assert (scores["empty_bodies"], scores["empty_bodies_quarantined"]) == (1, 1)
+    assert scores["personal_data_left_stored"] == 0.0
