@@ -111,7 +111,8 @@ def test_behaviours_do_not_read_placeholders(pipeline: AnalysisPipeline) -> None
 
     assert fold_aligned("Merci [NOM] !") == "merci       !"
     template = "Le vendeur {} m'a dit que ce n'était pas son rayon et il est parti."
-    found = [r.behaviours for r in pipeline.analyze([template.format("[NOM]"), template.format("")])]
+    texts = [template.format("[NOM]"), template.format("")]
+    found = [r.behaviours for r in pipeline.analyze(texts)]
     assert [(m.behaviour, m.confidence) for m in found[0] or ()] == [
         (m.behaviour, m.confidence) for m in found[1] or ()
     ]
