@@ -22,15 +22,16 @@ from pouls.briefings.forms import (
 )
 from pouls.briefings.models import Briefing, BriefingSchedule, Commitment
 from pouls.briefings.mypulse import get_my_pulse
-from pouls.briefings.queries import list_briefings, list_commitments, manager_balance
+from pouls.briefings.queries import list_briefings, list_commitments, perimeter_balance
 from pouls.briefings.render import PdfUnavailable, render_markdown, render_pdf
 from pouls.lib.http import AuthedRequest
-from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
+from pouls.lib.scoping import get_for_user_or_404, may_act
 from pouls.org.models import Perimeter
 
 
 def _can_change(user: Any, perimeter: Perimeter) -> bool:
-    return bool(user.is_superuser or perimeter.pk in allowed_perimeter_ids(user, "change"))
+    """Whether the user runs this perimeter's briefings (managers, analysts, admins)."""
+    return may_act(user, "run", perimeter.pk)
 
 
 def _list_page(
@@ -40,7 +41,7 @@ def _list_page(
         "perimeter": perimeter,
         "form": form,
         "briefings": list_briefings(request.user, perimeter),
-        "balance": manager_balance(request.user),
+        "balance": perimeter_balance(request.user, perimeter),
         "can_change": _can_change(request.user, perimeter),
         "subscribed": set(
             BriefingSchedule.objects.for_user(request.user)
@@ -56,14 +57,14 @@ def _list_page(
 @require_GET
 def briefing_list(request: AuthedRequest, code: str) -> HttpResponse:
     perimeter = get_for_user_or_404(Perimeter, request.user, code)
-    return _list_page(request, perimeter, BriefingForm())
+    return _list_page(request, perimeter, BriefingForm(user=request.user, perimeter=perimeter))
 
 
 @login_required
 @require_POST
 def briefing_create(request: AuthedRequest, code: str) -> HttpResponse:
-    perimeter = get_for_user_or_404(Perimeter, request.user, code, "change")
-    form = BriefingForm(request.POST)
+    perimeter = get_for_user_or_404(Perimeter, request.user, code, "run")
+    form = BriefingForm(request.POST, user=request.user, perimeter=perimeter)
     if not form.is_valid():
         return _list_page(request, perimeter, form, status=400)
     briefing = actions.do_create_briefing(
@@ -144,7 +145,7 @@ def briefing_markdown(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def briefing_mark_presented(request: AuthedRequest, code: str) -> HttpResponse:
-    briefing = _get_briefing(request, code, "change")
+    briefing = _get_briefing(request, code, "run")
     actions.do_mark_presented(request.user, briefing)
     return redirect("briefings-briefing-detail", code=briefing.code)
 
@@ -152,7 +153,7 @@ def briefing_mark_presented(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def commitment_create(request: AuthedRequest, code: str) -> HttpResponse:
-    briefing = _get_briefing(request, code, "change")
+    briefing = _get_briefing(request, code, "run")
     form = CommitmentForm(request.POST, user=request.user, briefing=briefing)
     if form.is_valid():
         try:
@@ -167,7 +168,7 @@ def commitment_create(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def commitment_update(request: AuthedRequest, code: str) -> HttpResponse:
-    commitment = get_for_user_or_404(Commitment, request.user, code, "change")
+    commitment = get_for_user_or_404(Commitment, request.user, code, "run")
     form = CommitmentStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse(

@@ -15,8 +15,9 @@ from pouls.chain import after_answer
 from pouls.feedback.importers.pipeline import store_answer
 from pouls.feedback.models import Feedback
 from pouls.lib import privacy
+from pouls.lib.scoping import may_act
 from pouls.org.models import Perimeter, Person
-from pouls.surveys.models import Invitation, Survey, SurveyLink
+from pouls.surveys.models import Invitation, Survey, SurveyAnswer, SurveyLink
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ CES_SCALE = 5
 
 
 def _check_admin(user: Any, perimeter_id: int) -> None:
-    if not Perimeter.objects.for_user(user, "admin").filter(pk=perimeter_id).exists():
+    if not may_act(user, "admin", perimeter_id):
         raise PermissionDenied
 
 
@@ -124,6 +125,9 @@ def do_answer_survey(
             if invitation is not None:
                 raise AlreadyAnswered
             return None
+        SurveyAnswer.objects.create(
+            feedback=stored, survey_id=link.survey_id, link=link, perimeter_id=link.perimeter_id
+        )
         after_answer(stored.pk)
     logger.info("survey answer stored: link=%s feedback=%s", link.code, stored.code)
     return stored
