@@ -285,8 +285,9 @@ def freeze_loaded() -> None:
     Call it once a long-lived process has fitted its pipeline (a worker, ``pouls analyze``).
     Analysing texts allocates many small containers, which trigger collections; the oldest
     generation's would walk the models' millions of objects again each time (issue 19's
-    profile put the collector at about 6 % of the analysis CPU). They live as long as the process anyway: ``gc.freeze`` moves them to a
-    generation that is never scanned. Garbage is collected first so that none is kept.
+    profile put the collector at about 6 % of the analysis CPU). They live as long as the
+    process anyway: ``gc.freeze`` moves them to a generation that is never scanned. Garbage
+    is collected first so that none is kept.
     """
     gc.collect()
     gc.freeze()
