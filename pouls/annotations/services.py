@@ -162,13 +162,15 @@ def pipeline() -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _pipeline(learned: LearnedModels) -> Any:
-    from pouls_analysis.pipeline import AnalysisPipeline
+    from pouls_analysis.pipeline import AnalysisPipeline, freeze_loaded
 
-    return AnalysisPipeline(
+    fitted = AnalysisPipeline(
         random_state=0,
         theme_model=None if learned.themes is None else learned.themes.model,
         sentiment=None if learned.sentiment is None else learned.sentiment.model,
     ).fit()
+    freeze_loaded()  # the pipeline lives as long as the process
+    return fitted
 
 
 def annotate(feedback_ids: Sequence[int]) -> int:

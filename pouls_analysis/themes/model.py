@@ -30,6 +30,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from pouls_analysis._validation import check_same_length, check_texts
 from pouls_analysis.exceptions import InvalidInputError
+from pouls_analysis.matching import AVAILABLE_BACKENDS, SequenceMatcher
+from pouls_analysis.text.preprocess import PreprocessedText
 from pouls_analysis.themes.lexical import LemmaAnalyzer, LemmaDoc
 from pouls_analysis.themes.polarity import Polarity, mention_polarity, polarity_label
 from pouls_analysis.themes.taxonomy import Taxonomy, load_taxonomy
@@ -103,6 +105,10 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         least the zero-shot rules' F1 on the same texts.
     random_state : int, RandomState or None, default=None
         Seed for the classifiers.
+    matcher : {"hyperscan", "ahocorasick", "python"} or None, default=None
+        Engine that finds the expressions of every theme at once
+        (:mod:`pouls_analysis.matching`); ``None`` uses the fastest one installed. All give
+        the same results.
 
     Attributes
     ----------
@@ -135,6 +141,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         similarity_floor: float = 0.45,
         min_labels: int = 8,
         random_state: Any = None,
+        matcher: str | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.preprocessor = preprocessor
@@ -144,6 +151,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.similarity_floor = similarity_floor
         self.min_labels = min_labels
         self.random_state = random_state
+        self.matcher = matcher
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Sequence[str], y: Sequence[Labels] | None = None) -> ThemeModel:
@@ -192,6 +200,11 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 raise InvalidInputError(f"{name} must be a number in [0, 1], got {value!r}.")
         if not isinstance(self.min_labels, int) or self.min_labels < 2:
             raise InvalidInputError(f"min_labels must be an int >= 2, got {self.min_labels!r}.")
+        if self.matcher is not None and self.matcher not in AVAILABLE_BACKENDS:
+            raise InvalidInputError(
+                f"matcher must be None or one of {AVAILABLE_BACKENDS} (installed here), "
+                f"got {self.matcher!r}."
+            )
         if self.polarity is not None and not callable(self.polarity):
             raise InvalidInputError(
                 f"polarity must be a callable (text, start, end) -> float or None, "
@@ -320,19 +333,14 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         width = len(self.preprocessor_.keys)
         bag = _bag(docs, width, binary=True)
         rules = np.asarray((bag @ _incidence(self.seed_ids_, width)).todense(), dtype=np.float64)
-        starts: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
-        for t, expressions in enumerate(self.expression_ids_):
-            for expression in expressions:
-                if expression:
-                    starts.setdefault(expression[0], []).append((t, expression))
+        matcher, owners = self._expression_matcher()
         evidence: list[dict[int, int]] = [{} for _ in range(n)]
-        for d, doc in enumerate(docs):
-            ids = doc.ids.tolist()
-            for i, token in enumerate(ids):
-                for t, expression in starts.get(token, ()):
-                    if tuple(ids[i : i + len(expression)]) == expression:
-                        rules[d, t] += 1.5
-                        evidence[d].setdefault(t, i)
+        for d, i, e in matcher.find([doc.ids for doc in docs]):
+            t = owners[e]
+            rules[d, t] += 1.5
+            first = evidence[d].get(t)
+            if first is None or i < first:
+                evidence[d][t] = i
         gated = [t for t in range(k) if self.requires_ids_[t]]
         if gated:
             present = bag @ _incidence([self.requires_ids_[t] for t in gated], width)
@@ -340,6 +348,24 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         soft = self._similarity(docs)
         confidence = 1.0 - np.exp(-(rules + _VECTOR_WEIGHT * soft))
         return confidence, evidence
+
+    def _expression_matcher(self) -> tuple[SequenceMatcher, list[int]]:
+        """Every theme's expressions in one compiled matcher, and the theme of each one.
+
+        Built on first use (and after unpickling) for the backend chosen at import.
+        """
+        cached = self.__dict__.get("_matcher")
+        if cached is None or cached[2] is not self.expression_ids_:
+            pairs = [(t, e) for t, found in enumerate(self.expression_ids_) for e in found if e]
+            matcher = SequenceMatcher([e for _, e in pairs], backend=self.matcher)
+            cached = (matcher, [t for t, _ in pairs], self.expression_ids_)
+            self.__dict__["_matcher"] = cached
+        return cached[0], cached[1]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().__getstate__()
+        state.pop("_matcher", None)
+        return state
 
     def _evidence(
         self,
@@ -421,11 +447,24 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return stacked
 
     # ----------------------------------------------------------- outputs
-    def transform(self, X: Sequence[str]) -> npt.NDArray[np.float64]:
+    def transform(self, X: Sequence[str] | Sequence[PreprocessedText]) -> npt.NDArray[np.float64]:
         """Confidence of each theme for each text, shape (n_texts, n_themes)."""
         check_is_fitted(self, "themes_")
-        docs = self.preprocessor_.analyze(check_texts(X))
-        return self._confidence(docs)[0]
+        return self._confidence(self._analyze(X))[0]
+
+    def _analyze(self, X: Sequence[str] | Sequence[PreprocessedText]) -> list[LemmaDoc]:
+        """Token ids of the texts; texts the preprocessor has split are not split again."""
+        items = list(X) if not isinstance(X, str | bytes) else X
+        if (
+            items
+            and all(isinstance(x, PreprocessedText) for x in items)
+            and hasattr(self.preprocessor_, "analyze_docs")
+        ):
+            docs: list[LemmaDoc] = self.preprocessor_.analyze_docs(items)
+            return docs
+        texts = [x.original if isinstance(x, PreprocessedText) else x for x in items]
+        found: list[LemmaDoc] = self.preprocessor_.analyze(check_texts(texts))
+        return found
 
     def _confidence(
         self, docs: Sequence[LemmaDoc]
@@ -444,14 +483,18 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                     confidence[:, k] = learned
         return confidence, evidence
 
-    def predict(self, X: Sequence[str]) -> list[tuple[str, ...]]:
+    def predict(self, X: Sequence[str] | Sequence[PreprocessedText]) -> list[tuple[str, ...]]:
         """Theme ids reaching the threshold, most confident first."""
         return [t.themes for t in self.annotate(X)]
 
-    def annotate(self, X: Sequence[str]) -> list[TextThemes]:
-        """Themes of each text with confidence, polarity and evidence span."""
+    def annotate(self, X: Sequence[str] | Sequence[PreprocessedText]) -> list[TextThemes]:
+        """Themes of each text with confidence, polarity and evidence span.
+
+        ``X`` may hold texts already preprocessed by ``FrenchPreprocessor`` (as the analysis
+        pipeline gives): their words are read from the preprocessor's split.
+        """
         check_is_fitted(self, "themes_")
-        docs = self.preprocessor_.analyze(check_texts(X))
+        docs = self._analyze(X)
         confidence, evidence = self._confidence(docs)
         keys = self.preprocessor_.keys
         out = []
@@ -465,9 +508,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 if first_at is None:
                     first_at = _first_positions(doc)
                 token = self._evidence(doc, int(k), evidence[d].get(int(k)), first_at)
-                start, end = (
-                    (int(doc.starts[token]), int(doc.ends[token])) if token >= 0 else (0, 0)
-                )
+                start, end = doc.span(token) if token >= 0 else (0, 0)
                 score = (
                     self.polarity(doc.text, start, end)
                     if self.polarity is not None

@@ -22,6 +22,7 @@ from pouls_analysis._validation import check_texts
 from pouls_analysis.exceptions import InvalidInputError
 from pouls_analysis.privacy.names import find_name_cues
 from pouls_analysis.privacy.patterns import find_addresses, find_nirs
+from pouls_analysis.privacy.placeholders import drop_placeholders
 from pouls_analysis.themes.lexical import LemmaAnalyzer
 from pouls_analysis.themes.polarity import LEXICON
 
@@ -91,7 +92,8 @@ def select_verbatims(
     diversity : float, default=0.3
         Weight of novelty in maximal marginal relevance (0: relevance only).
     min_chars, max_chars : int
-        Readable length; texts outside it are not quoted.
+        Readable length (typed placeholders such as ``[NOM]`` not counted); texts outside it
+        are not quoted.
     analyzer : LemmaAnalyzer or None
         Shared analyzer (one is built when ``None``).
 
@@ -118,7 +120,8 @@ def select_verbatims(
     candidates = [
         i
         for i, text in enumerate(items)
-        if min_chars <= len(text.strip()) <= max_chars and not contains_personal_data(text)
+        if min_chars <= len(drop_placeholders(text).strip()) <= max_chars
+        and not contains_personal_data(text)
     ]
     if not candidates or k == 0:
         return []
