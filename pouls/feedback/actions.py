@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from pouls.feedback.changes import record_days
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.lib import privacy
 from pouls.org.models import Perimeter, Person
@@ -26,15 +28,18 @@ def do_file_field_report(
     from pouls.chain import request_analysis
 
     person = Person.objects.filter(user=user).first()
-    report = Feedback.objects.create(
-        perimeter=department or perimeter,
-        person=person,
-        source_kind=Feedback.SourceKind.FIELD_REPORT,
-        channel=Feedback.Channel.STORE,
-        received_at=timezone.now(),
-        category=category,
-        text=privacy.pseudonymise([text.strip()])[0],
-    )
+    text = privacy.pseudonymise([text.strip()])[0]
+    with transaction.atomic():  # the row and its change record commit together
+        report = Feedback.objects.create(
+            perimeter=department or perimeter,
+            person=person,
+            source_kind=Feedback.SourceKind.FIELD_REPORT,
+            channel=Feedback.Channel.STORE,
+            received_at=timezone.now(),
+            category=category,
+            text=text,
+        )
+        record_days([report.received_at])
     request_analysis()
     return report
 

@@ -246,3 +246,17 @@ class CallbackContact(models.Model):
 
     def __str__(self) -> str:
         return f"contact {self.feedback_id}"
+
+
+class ChangedDay(models.Model):
+    """A day whose feedback or analysis changed, written in the same transaction as the
+    change (``pouls.feedback.changes.record_days``). The rollup refresh reads these rows,
+    marks their days pending and deletes only the rows it read: a transaction that commits
+    after a refresh has started is seen by the next one, whatever its primary keys (a
+    watermark on keys missed such late commits for good). Not unique on ``day``: concurrent
+    writers of one day must not wait on each other."""
+
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"changed {self.day}"

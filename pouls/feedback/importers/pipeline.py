@@ -21,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pouls.feedback.changes import record_days
 from pouls.feedback.importers import values as V
 from pouls.feedback.importers.letters import read_letters
 from pouls.feedback.importers.mail import MailRule, read_mail
@@ -370,6 +371,7 @@ def store_answer(feedback: Feedback, *, key: str, contact: str = "") -> Feedback
             if existing_keys([(feedback.source_kind, feedback.source, feedback.source_id)]):
                 return None
             feedback.save()
+            record_days([feedback.received_at])
             if contact and feedback.callback_consent:
                 store_contacts(
                     [
