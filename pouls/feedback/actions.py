@@ -71,3 +71,36 @@ def do_purge_stale_uploads() -> int:
         batch.save(update_fields=["status", "upload_name", "message"])
         count += 1
     return count
+
+
+ORPHAN_UPLOAD = dt.timedelta(hours=1)
+
+
+def do_purge_orphan_uploads() -> int:
+    """Delete files of the upload folder that no waiting or running import refers to (left
+    by a crash between writing the file and saving its import, or by an import that ended
+    while its process was killed); older than an hour, so that an upload being saved right
+    now is spared. Returns how many."""
+    from django.conf import settings
+
+    from pouls.feedback.models import Import
+
+    folder = settings.UPLOAD_DIR
+    if not folder.is_dir():
+        return 0
+    waiting = set(
+        Import.objects.filter(status__in=[Import.Status.PENDING, Import.Status.RUNNING])
+        .exclude(upload_name="")
+        .values_list("upload_name", flat=True)
+    )
+    # Ended imports keep no upload (their file is deleted when they end).
+    Import.objects.filter(status__in=[Import.Status.DONE, Import.Status.FAILED]).exclude(
+        upload_name=""
+    ).update(upload_name="")
+    before = timezone.now().timestamp() - ORPHAN_UPLOAD.total_seconds()
+    count = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in waiting and path.stat().st_mtime < before:
+            path.unlink(missing_ok=True)
+            count += 1
+    return count

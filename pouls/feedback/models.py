@@ -160,6 +160,9 @@ class Import(models.Model):
     # quarantined and duplicate records + blank_lines.
     lines = models.PositiveIntegerField(default=0)
     blank_lines = models.PositiveIntegerField(default=0)
+    # Records of the file already stored (committed with the chunk that stored them): an
+    # import its worker left running is taken back from there (``resume_stale_imports``).
+    position = models.PositiveIntegerField(default=0)
     # What the import inferred and the user should know (the order of day and month), French.
     notes = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)

@@ -8,6 +8,7 @@ constraint checks it on the Import row).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections import deque
@@ -45,6 +46,7 @@ from pouls.feedback.importers.store import (
 from pouls.feedback.importers.workers import PARALLEL_MIN_BYTES, WORKERS, chunk_preparer
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
 from pouls.lib import privacy
+from pouls.ops import leases
 from pouls.org.models import Perimeter
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,19 @@ logger = logging.getLogger(__name__)
 # CHUNKS_PER_COMMIT + 2 x workers chunks are in flight.
 CHUNK = 5000
 CHUNKS_PER_COMMIT = 10
+# A running import holds the lease ``import:<code>`` and renews it at each commit (every
+# CHUNKS_PER_COMMIT chunks, seconds apart): once it has expired, the worker that ran the
+# import is gone and the next worker takes the import back from its position.
+IMPORT_LEASE_TTL = dt.timedelta(minutes=3)
+
+
+class ImportBusy(Exception):
+    """Another process runs this import (it holds its lease)."""
+
+
+def import_lease(batch: Import) -> str:
+    return f"import:{batch.code}"
+
 
 Progress = Callable[[int], None]
 
@@ -95,6 +110,7 @@ def do_import_feedback(
     progress: Progress | None = None,
     batch: Import | None = None,
     survey: str | None = None,
+    holder: str | None = None,
 ) -> Summary:
     """Import a file of feedback into ``root`` and below.
 
@@ -107,6 +123,10 @@ def do_import_feedback(
     pseudonymise the texts, drop duplicates (within the file and against the database),
     store the rest and quarantine the rejects, saving the counts after each chunk so that
     the web page can show the progress. ``user`` None means a trusted context (CLI, task).
+
+    A ``batch`` left running by a dead process goes on from its saved position (the records
+    committed before), with its saved counts; ``holder`` is the lease holder id to run it
+    under (given by whoever took the import back), by default a new one.
     """
     column_mapping = load_mapping(mapping, preset=preset)
     plan = plan_file(path, column_mapping)
@@ -126,6 +146,7 @@ def do_import_feedback(
         dry_run=dry_run,
         progress=progress,
         batch=batch,
+        holder=holder,
     )
 
 
@@ -224,6 +245,7 @@ def _run(
     batch: Import | None,
     source: str,
     kind: str = Import.Kind.FEEDBACK,
+    holder: str | None = None,
 ) -> Summary:
     """The shared import loop; ``record`` is the mapping as the user gave it (kept for
     re-processing the quarantine); ``source`` the source every row gets."""
@@ -240,17 +262,32 @@ def _run(
             mapping=record,
             kind=kind,
         )
-    if batch is not None:
-        batch.status, batch.source = Import.Status.RUNNING, source
-        batch.save(update_fields=["status", "source"])
     summary = Summary(code=str(batch.code) if batch else "", notes=list(plan.notes))
     rows = plan.table.rows
+    lease = import_lease(batch) if batch is not None and not dry_run else ""
+    holder = holder or leases.new_holder()
+    if lease and batch is not None:
+        if not leases.acquire(lease, holder, IMPORT_LEASE_TTL):
+            raise ImportBusy(lease)
+        if batch.status == Import.Status.RUNNING and batch.position:
+            # Taken back from a dead process: what it committed stays, counted once.
+            summary.read, summary.accepted = batch.read, batch.accepted
+            summary.quarantined, summary.duplicates = batch.quarantined, batch.duplicates
+            rows = islice(rows, batch.position, None)
+            logger.info("import %s resumed at record %d", batch.code, batch.position)
+        batch.status, batch.source = Import.Status.RUNNING, source
+        batch.save(update_fields=["status", "source"])
+    position = batch.position if batch is not None else 0
     seen: set[str] = set()
     pending: deque[Future[Prepared]] = deque()
     spans: deque[dict[int, int]] = deque()  # per pending chunk: row number -> lines
 
     def finish(items: list[Future[Prepared]]) -> None:
-        # One transaction, counts included (the web page shows them as progress).
+        nonlocal position
+        if lease and not leases.acquire(lease, holder, IMPORT_LEASE_TTL):
+            raise ImportBusy(lease)  # taken back by another worker: it goes on, not us
+        # One transaction, counts and position included (the web page shows the counts as
+        # progress; a worker taking the import back starts at the position).
         with transaction.atomic():
             for item in items:
                 if batch is not None:
@@ -258,8 +295,11 @@ def _run(
                     # where the duplicate check finds them: keeping only this chunk's keys
                     # keeps memory flat in the file size.
                     seen.clear()
-                _store_chunk(item.result(), spans.popleft(), batch, seen, summary, dry_run, context)
+                span = spans.popleft()
+                position += len(span)
+                _store_chunk(item.result(), span, batch, seen, summary, dry_run, context)
             if batch is not None:
+                batch.position = position
                 _save_counts(batch, summary)
         if progress is not None:
             progress(summary.read)
@@ -286,6 +326,8 @@ def _run(
             summary.notes,
         )
         batch.save(update_fields=["status", "finished_at", "lines", "blank_lines", "notes"])
+    if lease:
+        leases.release(lease, holder)
     if summary.accepted and not dry_run:
         _request_analysis()
     logger.info(
@@ -494,7 +536,7 @@ def _request_analysis() -> None:
 def _save_counts(batch: Import, summary: Summary) -> None:
     batch.read, batch.accepted = summary.read, summary.accepted
     batch.quarantined, batch.duplicates = summary.quarantined, summary.duplicates
-    batch.save(update_fields=["read", "accepted", "quarantined", "duplicates"])
+    batch.save(update_fields=["read", "accepted", "quarantined", "duplicates", "position"])
 
 
 def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
