@@ -385,8 +385,9 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
             for reject in prepared.rejects:
                 summary.add_reasons(reject.reasons)
             fresh, collisions = _drop_duplicates(prepared.candidates, seen, summary, context)
-            summary.accepted += len(fresh)
-            _insert(fresh, batch)
+            stored = _insert(fresh, batch)
+            summary.duplicates += len(fresh) - len(stored)  # stored meanwhile by another
+            summary.accepted += len(stored)
             kept = {c.number for c in collisions}  # still colliding: stays in quarantine
             passed = [by_number[c.number].pk for c in prepared.candidates if c.number not in kept]
             QuarantinedRow.objects.filter(pk__in=passed).update(resolved_at=timezone.now())
@@ -563,6 +564,10 @@ def _store_chunk(
 ) -> None:
     fresh, collisions = _drop_duplicates(item.candidates, seen, summary, context)
     rejects = _drop_quarantined(item.rejects + collisions, seen, context.perimeters.root)
+    if not dry_run and batch is not None:
+        stored = _insert(fresh, batch)
+        summary.duplicates += len(fresh) - len(stored)  # stored meanwhile by another import
+        fresh = stored
     summary.duplicates += len(item.rejects) + len(collisions) - len(rejects)
     for reject in rejects:
         summary.add_reasons(reject.reasons)
@@ -577,7 +582,6 @@ def _store_chunk(
     summary.lines_duplicates += sum(spans.values()) - accepted - quarantined
     if dry_run or batch is None:
         return
-    _insert(fresh, batch)
     QuarantinedRow.objects.bulk_create(
         [
             QuarantinedRow(
@@ -613,11 +617,28 @@ def _drop_quarantined(rejects: list[Reject], seen: set[str], root: Perimeter) ->
     return fresh
 
 
-def _insert(fresh: list[Candidate], batch: Import) -> None:
+def _insert(fresh: list[Candidate], batch: Import) -> list[Candidate]:
+    """Store these candidates; returns those stored. A concurrent import (PostgreSQL) may
+    have committed some of the same keys since the duplicate check: the unique constraint
+    refuses the whole chunk, which is then stored row by row, and each refused row is a
+    duplicate (never a crash that would leave the import running)."""
     for candidate in fresh:
         candidate.values["batch_id"] = batch.pk
-    insert_feedback([c.values for c in fresh])
+    try:
+        with transaction.atomic():  # a savepoint: the chunk's transaction goes on
+            insert_feedback([c.values for c in fresh])
+    except IntegrityError:
+        stored = []
+        for candidate in fresh:
+            try:
+                with transaction.atomic():
+                    insert_feedback([candidate.values])
+            except IntegrityError:
+                continue
+            stored.append(candidate)
+        fresh = stored
     store_contacts((c.values, c.contact) for c in fresh)
+    return fresh
 
 
 def _drop_duplicates(
