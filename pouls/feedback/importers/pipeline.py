@@ -19,7 +19,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from pouls.feedback.changes import record_days
@@ -58,6 +58,9 @@ logger = logging.getLogger(__name__)
 # CHUNKS_PER_COMMIT + 2 x workers chunks are in flight.
 CHUNK = 5000
 CHUNKS_PER_COMMIT = 10
+# SQLite has one writer at a time: a transaction of 50,000 rows held the lock for seconds
+# while logins and survey answers waited (benchmarks/writes_under_import.py); 10,000 rows.
+SQLITE_CHUNKS_PER_COMMIT = 2
 # A running import holds the lease ``import:<code>`` and renews it at each commit (every
 # CHUNKS_PER_COMMIT chunks, seconds apart): once it has expired, the worker that ran the
 # import is gone and the next worker takes the import back from its position.
@@ -305,6 +308,9 @@ def _run(
             progress(summary.read)
 
     parallel = path.is_file() and path.stat().st_size > PARALLEL_MIN_BYTES
+    per_commit = CHUNKS_PER_COMMIT
+    if connections[router.db_for_write(Feedback)].vendor == "sqlite":
+        per_commit = min(per_commit, SQLITE_CHUNKS_PER_COMMIT)
     with chunk_preparer(context, parallel=parallel) as prepare:
         for chunk in _chunks(rows, CHUNK):
             # Chunks are validated and pseudonymised (by worker processes for big files)
@@ -312,10 +318,10 @@ def _run(
             # per worker keep them busy.
             pending.append(prepare(chunk))
             spans.append({r.number: r.lines for r in chunk})
-            if len(pending) >= CHUNKS_PER_COMMIT + 2 * WORKERS:
-                finish([pending.popleft() for _ in range(CHUNKS_PER_COMMIT)])
+            if len(pending) >= per_commit + 2 * WORKERS:
+                finish([pending.popleft() for _ in range(per_commit)])
         while pending:
-            finish([pending.popleft() for _ in range(min(CHUNKS_PER_COMMIT, len(pending)))])
+            finish([pending.popleft() for _ in range(min(per_commit, len(pending)))])
     summary.lines, summary.blank_lines = plan.table.count.lines, plan.table.count.blank
     if batch is not None:
         batch.status = Import.Status.DONE
