@@ -32,9 +32,17 @@ from pouls.feedback.importers.mapping import MappingError
 from pouls.feedback.importers.pipeline import do_import_feedback
 from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import Feedback, QuarantinedRow
+from pouls.lib.dates import week_start
 from pouls.lib.scoping import Action
 from pouls.org.models import Perimeter
-from pouls.rollups.queries import THEME_WEEKS, nps_counts, nps_of, theme_shares, weekly_trend
+from pouls.rollups.queries import (
+    THEME_WEEKS,
+    nps_counts,
+    nps_of,
+    split_whole_weeks,
+    theme_shares,
+    weekly_trend,
+)
 from pouls.watch.models import ThemeSignal
 
 ANSWER_FIELDS = tuple(S.AnswerSerializer().fields)
@@ -57,7 +65,9 @@ class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return "delete" if method == "DELETE" else self.write_action
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.model.objects.for_user(self.request.user, self.scope_action())  # type: ignore[attr-defined]
+        manager = self.model.objects  # type: ignore[attr-defined]  # every API model is scoped
+        queryset: QuerySet[Any] = manager.for_user(self.request.user, self.scope_action())
+        return queryset
 
 
 class PerimeterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -89,11 +99,15 @@ class PerimeterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         # The dashboard's "N last days": today and the N - 1 days before.
         since = timezone.localdate() - dt.timedelta(days=days - 1)
         counts = nps_counts(request.user, [perimeter.pk], since)
+        today = timezone.localdate()
+        points = weekly_trend(request.user, perimeter.pk, week_start(since))
+        whole, apart = split_whole_weeks(points, since, today, today)
         data = {
             "perimeter": perimeter.code,
             "since": since,
             "nps": nps_of(counts, perimeter.pk),
-            "trend": weekly_trend(request.user, perimeter.pk),
+            "trend": whole,
+            "left_out": [{"week": p.week, "reason": r, "result": p.result} for p, r in apart],
             "themes": theme_shares(
                 request.user, perimeter.pk, THEME_WEEKS, timezone.localdate(), theme_labels()
             ),

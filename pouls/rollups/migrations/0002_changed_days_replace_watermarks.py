@@ -29,7 +29,7 @@ def record_unread_days(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("rollups", "0001_initial"),
-        ("feedback", "0008_changed_day"),
+        ("feedback", "0009_changed_day"),
         ("annotations", "0003_theme_correction"),
     ]
 

@@ -152,6 +152,7 @@ REGISTRY: dict[str, Spec] = {
     "web-perimeter-dashboard": Spec(_perimeter),
     "web-perimeter-trend": Spec(_perimeter),
     "web-verbatim-list": Spec(_perimeter),
+    "web-verbatim-export": Spec(_perimeter, "carol"),
     "web-feedback-detail": Spec(_feedback),
     "web-theme-correction": Spec(
         _feedback, "carol", "post", {"theme": "delivery", "present": "0"}, denied="dave"
@@ -177,6 +178,7 @@ REGISTRY: dict[str, Spec] = {
     "surveys-link-invitations": Spec(_link, "alice", "post", {"nombre": "2"}),
     "callbacks-callback-queue": Spec(_perimeter),
     "callbacks-callback-figures": Spec(_perimeter),
+    "callbacks-callback-assign": Spec(_perimeter, "carol", "post", {"action": "prendre"}),
     "callbacks-callback-detail": Spec(_callback),
     "briefings-briefing-list": Spec(_perimeter),
     "briefings-briefing-create": Spec(
@@ -233,6 +235,7 @@ DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not Non
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
 DENIED_VIEWS = [name for name, spec in REGISTRY.items() if spec.denied is not None]
 EXPORTS = [
+    "web-verbatim-export",
     "feedback-export-csv",
     "feedback-export-xlsx",
     "feedback-quarantine-export",

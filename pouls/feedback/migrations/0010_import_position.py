@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0008_changed_day'),
+        ('feedback', '0009_changed_day'),
     ]
 
     operations = [
