@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0007_feedback_source_key"),
+        ("feedback", "0008_add_feedback_search"),
     ]
 
     operations = [
