@@ -103,8 +103,6 @@ def main() -> None:
     while batch.status == Import.Status.RUNNING and time.monotonic() < deadline:
         time.sleep(1)
         batch.refresh_from_db()
-    second.send_signal(signal.SIGTERM)
-    second.wait(60)
     stored = Feedback.objects.filter(batch=batch)
     ids = stored.values_list("source_id", flat=True)
     result = {
@@ -125,6 +123,13 @@ def main() -> None:
         "seconds": round(time.perf_counter() - started, 1),
     }
     print(json.dumps(result))
+    # Stopped after the figures: SIGTERM lets it finish the analysis the import queued.
+    second.send_signal(signal.SIGTERM)
+    try:
+        second.wait(30)
+    except subprocess.TimeoutExpired:
+        second.kill()
+        second.wait()
     shutil.rmtree(workdir, ignore_errors=True)
 
 
