@@ -198,6 +198,7 @@ def run(label: str, rows: int) -> dict[str, float]:
 def _generate_day(day: dt.date, rows: int) -> None:
     from django.utils import timezone
 
+    from pouls.feedback.changes import record_days
     from pouls.feedback.models import Feedback
     from pouls.org.models import Perimeter
 
@@ -217,6 +218,7 @@ def _generate_day(day: dt.date, rows: int) -> None:
         ],
         batch_size=5000,
     )
+    record_days([day])  # as every writer of feedback does
 
 
 def main() -> None:

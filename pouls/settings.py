@@ -186,6 +186,10 @@ def _databases() -> dict[str, dict[str, object]]:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
                 ),
                 "transaction_mode": "IMMEDIATE",
+                # A writer waits this long for the lock (an import commits a chunk in a
+                # fraction of a second) instead of failing at once with "database is
+                # locked", which answered 500 to logins and survey answers during imports.
+                "timeout": env_int("POULS_SQLITE_BUSY_SECONDS", 30, minimum=1),
             },
         }
     }

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 
 from pouls.activity.models import ActivityFact, SalesFact
 from pouls.callbacks.models import Callback
+from pouls.feedback.changes import record_days
 from pouls.feedback.models import Feedback
 from pouls.org.models import Account, Grant, Perimeter, Person
 from pouls.surveys.models import Survey
@@ -73,16 +75,19 @@ def make_feedback(
     person: Person | None = None,
     csat: int | None = None,
 ) -> Feedback:
-    return Feedback.objects.create(
-        perimeter=perimeter,
-        nps=nps,
-        text=text,
-        source_kind=source_kind,
-        channel=channel,
-        received_at=received_at or timezone.now() - dt.timedelta(days=1),
-        person=person,
-        csat=csat,
-    )
+    with transaction.atomic():  # as the product's writers: the row and its change record
+        row = Feedback.objects.create(
+            perimeter=perimeter,
+            nps=nps,
+            text=text,
+            source_kind=source_kind,
+            channel=channel,
+            received_at=received_at or timezone.now() - dt.timedelta(days=1),
+            person=person,
+            csat=csat,
+        )
+        record_days([row.received_at])
+    return row
 
 
 def make_sales(

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pouls.annotations.models import Annotation, BehaviourMatch, ThemeMention
+from pouls.feedback.changes import record_days
 from pouls.feedback.models import Feedback
 
 logger = logging.getLogger(__name__)
@@ -227,6 +228,7 @@ def annotate(feedback_ids: Sequence[int]) -> int:
         Annotation.objects.bulk_create(notes, batch_size=500)
         ThemeMention.objects.bulk_create(themes, batch_size=500)
         BehaviourMatch.objects.bulk_create(behaviours, batch_size=500)
+        record_days(note.day for note in notes)  # sentiment and themes feed the rollups
     return len(rows)
 
 

@@ -24,6 +24,7 @@ from pouls.activity.models import ActivityFact, SalesFact
 from pouls.briefings.models import CommissionRule
 from pouls.demo import verbatims as grammar
 from pouls.demo.climate import build_climate_demo
+from pouls.feedback.changes import record_days
 from pouls.feedback.importers.store import CONTACT_RETENTION
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.lib.privacy import pseudonymise
@@ -107,6 +108,7 @@ def do_build_demo(
     _department_reports(rng, departments, stores, end, rows, scale)
     _pseudonymise(rows.feedback)
     Feedback.objects.bulk_create(rows.feedback, batch_size=2000)
+    record_days(f.received_at for f in rows.feedback)  # the next rollup refresh fills them
     CallbackContact.objects.bulk_create(_callback_contacts(rows.feedback, end), batch_size=2000)
     SalesFact.objects.bulk_create(rows.sales, batch_size=2000)
     ActivityFact.objects.bulk_create(rows.activity, batch_size=2000)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from pouls.feedback.changes import record_days
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.lib import privacy
 from pouls.lib.audit import do_audit
@@ -27,15 +29,18 @@ def do_file_field_report(
     from pouls.chain import request_analysis
 
     person = Person.objects.filter(user=user).first()
-    report = Feedback.objects.create(
-        perimeter=department or perimeter,
-        person=person,
-        source_kind=Feedback.SourceKind.FIELD_REPORT,
-        channel=Feedback.Channel.STORE,
-        received_at=timezone.now(),
-        category=category,
-        text=privacy.pseudonymise([text.strip()])[0],
-    )
+    text = privacy.pseudonymise([text.strip()])[0]
+    with transaction.atomic():  # the row and its change record commit together
+        report = Feedback.objects.create(
+            perimeter=department or perimeter,
+            person=person,
+            source_kind=Feedback.SourceKind.FIELD_REPORT,
+            channel=Feedback.Channel.STORE,
+            received_at=timezone.now(),
+            category=category,
+            text=text,
+        )
+        record_days([report.received_at])
     request_analysis()
     return report
 
@@ -68,4 +73,37 @@ def do_purge_stale_uploads() -> int:
         batch.message = "Correspondance jamais confirmée : le fichier a été supprimé."
         batch.save(update_fields=["status", "upload_name", "message"])
         count += 1
+    return count
+
+
+ORPHAN_UPLOAD = dt.timedelta(hours=1)
+
+
+def do_purge_orphan_uploads() -> int:
+    """Delete files of the upload folder that no waiting or running import refers to (left
+    by a crash between writing the file and saving its import, or by an import that ended
+    while its process was killed); older than an hour, so that an upload being saved right
+    now is spared. Returns how many."""
+    from django.conf import settings
+
+    from pouls.feedback.models import Import
+
+    folder = settings.UPLOAD_DIR
+    if not folder.is_dir():
+        return 0
+    waiting = set(
+        Import.objects.filter(status__in=[Import.Status.PENDING, Import.Status.RUNNING])
+        .exclude(upload_name="")
+        .values_list("upload_name", flat=True)
+    )
+    # Ended imports keep no upload (their file is deleted when they end).
+    Import.objects.filter(status__in=[Import.Status.DONE, Import.Status.FAILED]).exclude(
+        upload_name=""
+    ).update(upload_name="")
+    before = timezone.now().timestamp() - ORPHAN_UPLOAD.total_seconds()
+    count = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in waiting and path.stat().st_mtime < before:
+            path.unlink(missing_ok=True)
+            count += 1
     return count

@@ -162,6 +162,9 @@ class Import(models.Model):
     # quarantined and duplicate records + blank_lines.
     lines = models.PositiveIntegerField(default=0)
     blank_lines = models.PositiveIntegerField(default=0)
+    # Records of the file already stored (committed with the chunk that stored them): an
+    # import its worker left running is taken back from there (``resume_stale_imports``).
+    position = models.PositiveIntegerField(default=0)
     # What the import inferred and the user should know (the order of day and month), French.
     notes = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
@@ -250,3 +253,17 @@ class CallbackContact(models.Model):
 
     def __str__(self) -> str:
         return f"contact {self.feedback_id}"
+
+
+class ChangedDay(models.Model):
+    """A day whose feedback or analysis changed, written in the same transaction as the
+    change (``pouls.feedback.changes.record_days``). The rollup refresh reads these rows,
+    marks their days pending and deletes only the rows it read: a transaction that commits
+    after a refresh has started is seen by the next one, whatever its primary keys (a
+    watermark on keys missed such late commits for good). Not unique on ``day``: concurrent
+    writers of one day must not wait on each other."""
+
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"changed {self.day}"

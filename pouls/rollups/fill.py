@@ -1,10 +1,11 @@
 """Fill the rollups: mark periods pending, rebuild each one atomically, mark it done.
 
-Steps of ``refresh``: find the days touched by feedback and annotations written since the
-last run (primary-key watermarks, re-reading an overlap because a concurrent import may
-commit lower keys late); mark those days, their ISO weeks and months pending; rebuild every
-pending day from the raw tables, then every pending week and month from the day rows. Each
-period is rebuilt inside its own transaction together with its "done" mark.
+Steps of ``refresh``: read the days recorded as changed (``ChangedDay`` rows, written in the
+same transaction as the feedback or annotations they describe, so a late commit is seen by
+the next run whatever its keys); mark those days, their ISO weeks and months pending and
+delete the records read, in one transaction; rebuild every pending day from the raw tables,
+then every pending week and month from the day rows. Each period is rebuilt inside its own
+transaction together with its "done" mark.
 """
 
 from __future__ import annotations
@@ -19,16 +20,16 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
-from pouls.annotations.models import Annotation, ThemeMention
-from pouls.feedback.models import Feedback
+from pouls.annotations.models import ThemeMention
+from pouls.feedback.models import ChangedDay, Feedback
 from pouls.lib.dates import month_start, week_start
 from pouls.org.models import Perimeter
-from pouls.rollups.models import COUNTERS, FillState, MetricValue, Period, Watermark
+from pouls.rollups.models import COUNTERS, FillState, MetricValue, Period
 
 logger = logging.getLogger(__name__)
 
-# Keys re-read below each watermark (rows of a concurrent import committed late).
-OVERLAP = 200
+# Change records deleted per statement (bounded parameter lists on SQLite).
+DELETE_BATCH = 500
 _INDEX = {name: i for i, name in enumerate(COUNTERS)}
 
 
@@ -66,14 +67,17 @@ def mark_pending(days: Iterable[dt.date]) -> int:
     return len(keys)
 
 
-def _touched_days(model: Any, name: str, field: str) -> set[dt.date]:
-    """Days of the rows written since the watermark ``name`` (then moved to the newest)."""
-    mark, _ = Watermark.objects.get_or_create(name=name)
-    top = model.objects.aggregate(top=Max("pk"))["top"] or 0
-    rows = model.objects.filter(pk__gt=max(mark.last_pk - OVERLAP, 0), pk__lte=top)
-    values = rows.order_by().values_list(field, flat=True).distinct()
-    Watermark.objects.filter(pk=mark.pk).update(last_pk=top)
-    return {_local_day(v) if isinstance(v, dt.datetime) else v for v in values}
+def _changed_records() -> list[tuple[int, dt.date]]:
+    """The change records visible now: (key, day)."""
+    return list(ChangedDay.objects.values_list("pk", "day"))
+
+
+def _forget(records: list[tuple[int, dt.date]]) -> None:
+    """Delete exactly the records read: one a concurrent transaction commits meanwhile was
+    not read, so it stays for the next run (deleting "all rows" would drop it unread)."""
+    ids = [pk for pk, _ in records]
+    for i in range(0, len(ids), DELETE_BATCH):
+        ChangedDay.objects.filter(pk__in=ids[i : i + DELETE_BATCH]).delete()
 
 
 def _local_day(value: dt.datetime) -> dt.date:
@@ -83,9 +87,9 @@ def _local_day(value: dt.datetime) -> dt.date:
 def refresh() -> int:
     """Mark what changed since the last run and rebuild every pending period; how many."""
     with transaction.atomic():
-        days = _touched_days(Feedback, "feedback", "received_at")
-        days |= _touched_days(Annotation, "annotation", "day")
-        mark_pending(days)
+        records = _changed_records()
+        mark_pending(day for _, day in records)
+        _forget(records)
     return fill_pending()
 
 
@@ -94,10 +98,9 @@ def rebuild_all() -> int:
     with transaction.atomic():
         MetricValue.objects.all().delete()
         FillState.objects.all().delete()
+        # Taken first: a day recorded meanwhile stays recorded for the next refresh.
+        _forget(_changed_records())
         bounds = Feedback.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
-        for name, model in (("feedback", Feedback), ("annotation", Annotation)):
-            top = model.objects.aggregate(top=Max("pk"))["top"] or 0
-            Watermark.objects.update_or_create(name=name, defaults={"last_pk": top})
         if bounds["first"] is not None:
             first, last = _local_day(bounds["first"]), _local_day(bounds["last"])
             mark_pending(first + dt.timedelta(days=i) for i in range((last - first).days + 1))

@@ -107,13 +107,3 @@ class FillState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.start}: {self.state}"
-
-
-class Watermark(models.Model):
-    """The last feedback and annotation primary keys already marked for filling."""
-
-    name = models.CharField(max_length=32, unique=True)
-    last_pk = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.name} > {self.last_pk}"

@@ -8,6 +8,7 @@ constraint checks it on the Import row).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections import deque
@@ -18,9 +19,10 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
+from pouls.feedback.changes import record_days
 from pouls.feedback.importers import values as V
 from pouls.feedback.importers.letters import read_letters
 from pouls.feedback.importers.mail import MailRule, read_mail
@@ -44,6 +46,7 @@ from pouls.feedback.importers.store import (
 from pouls.feedback.importers.workers import PARALLEL_MIN_BYTES, WORKERS, chunk_preparer
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
 from pouls.lib import privacy
+from pouls.ops import leases
 from pouls.org.models import Perimeter
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,22 @@ logger = logging.getLogger(__name__)
 # CHUNKS_PER_COMMIT + 2 x workers chunks are in flight.
 CHUNK = 5000
 CHUNKS_PER_COMMIT = 10
+# SQLite has one writer at a time: a transaction of 50,000 rows held the lock for seconds
+# while logins and survey answers waited (benchmarks/writes_under_import.py); 10,000 rows.
+SQLITE_CHUNKS_PER_COMMIT = 2
+# A running import holds the lease ``import:<code>`` and renews it at each commit (every
+# CHUNKS_PER_COMMIT chunks, seconds apart): once it has expired, the worker that ran the
+# import is gone and the next worker takes the import back from its position.
+IMPORT_LEASE_TTL = dt.timedelta(minutes=3)
+
+
+class ImportBusy(Exception):
+    """Another process runs this import (it holds its lease)."""
+
+
+def import_lease(batch: Import) -> str:
+    return f"import:{batch.code}"
+
 
 Progress = Callable[[int], None]
 
@@ -94,6 +113,7 @@ def do_import_feedback(
     progress: Progress | None = None,
     batch: Import | None = None,
     survey: str | None = None,
+    holder: str | None = None,
 ) -> Summary:
     """Import a file of feedback into ``root`` and below.
 
@@ -106,6 +126,10 @@ def do_import_feedback(
     pseudonymise the texts, drop duplicates (within the file and against the database),
     store the rest and quarantine the rejects, saving the counts after each chunk so that
     the web page can show the progress. ``user`` None means a trusted context (CLI, task).
+
+    A ``batch`` left running by a dead process goes on from its saved position (the records
+    committed before), with its saved counts; ``holder`` is the lease holder id to run it
+    under (given by whoever took the import back), by default a new one.
     """
     column_mapping = load_mapping(mapping, preset=preset)
     plan = plan_file(path, column_mapping)
@@ -125,6 +149,7 @@ def do_import_feedback(
         dry_run=dry_run,
         progress=progress,
         batch=batch,
+        holder=holder,
     )
 
 
@@ -223,6 +248,7 @@ def _run(
     batch: Import | None,
     source: str,
     kind: str = Import.Kind.FEEDBACK,
+    holder: str | None = None,
 ) -> Summary:
     """The shared import loop; ``record`` is the mapping as the user gave it (kept for
     re-processing the quarantine); ``source`` the source every row gets."""
@@ -239,17 +265,32 @@ def _run(
             mapping=record,
             kind=kind,
         )
-    if batch is not None:
-        batch.status, batch.source = Import.Status.RUNNING, source
-        batch.save(update_fields=["status", "source"])
     summary = Summary(code=str(batch.code) if batch else "", notes=list(plan.notes))
     rows = plan.table.rows
+    lease = import_lease(batch) if batch is not None and not dry_run else ""
+    holder = holder or leases.new_holder()
+    if lease and batch is not None:
+        if not leases.acquire(lease, holder, IMPORT_LEASE_TTL):
+            raise ImportBusy(lease)
+        if batch.status == Import.Status.RUNNING and batch.position:
+            # Taken back from a dead process: what it committed stays, counted once.
+            summary.read, summary.accepted = batch.read, batch.accepted
+            summary.quarantined, summary.duplicates = batch.quarantined, batch.duplicates
+            rows = islice(rows, batch.position, None)
+            logger.info("import %s resumed at record %d", batch.code, batch.position)
+        batch.status, batch.source = Import.Status.RUNNING, source
+        batch.save(update_fields=["status", "source"])
+    position = batch.position if batch is not None else 0
     seen: set[str] = set()
     pending: deque[Future[Prepared]] = deque()
     spans: deque[dict[int, int]] = deque()  # per pending chunk: row number -> lines
 
     def finish(items: list[Future[Prepared]]) -> None:
-        # One transaction, counts included (the web page shows them as progress).
+        nonlocal position
+        if lease and not leases.acquire(lease, holder, IMPORT_LEASE_TTL):
+            raise ImportBusy(lease)  # taken back by another worker: it goes on, not us
+        # One transaction, counts and position included (the web page shows the counts as
+        # progress; a worker taking the import back starts at the position).
         with transaction.atomic():
             for item in items:
                 if batch is not None:
@@ -257,13 +298,19 @@ def _run(
                     # where the duplicate check finds them: keeping only this chunk's keys
                     # keeps memory flat in the file size.
                     seen.clear()
-                _store_chunk(item.result(), spans.popleft(), batch, seen, summary, dry_run, context)
+                span = spans.popleft()
+                position += len(span)
+                _store_chunk(item.result(), span, batch, seen, summary, dry_run, context)
             if batch is not None:
+                batch.position = position
                 _save_counts(batch, summary)
         if progress is not None:
             progress(summary.read)
 
     parallel = path.is_file() and path.stat().st_size > PARALLEL_MIN_BYTES
+    per_commit = CHUNKS_PER_COMMIT
+    if connections[router.db_for_write(Feedback)].vendor == "sqlite":
+        per_commit = min(per_commit, SQLITE_CHUNKS_PER_COMMIT)
     with chunk_preparer(context, parallel=parallel) as prepare:
         for chunk in _chunks(rows, CHUNK):
             # Chunks are validated and pseudonymised (by worker processes for big files)
@@ -271,10 +318,10 @@ def _run(
             # per worker keep them busy.
             pending.append(prepare(chunk))
             spans.append({r.number: r.lines for r in chunk})
-            if len(pending) >= CHUNKS_PER_COMMIT + 2 * WORKERS:
-                finish([pending.popleft() for _ in range(CHUNKS_PER_COMMIT)])
+            if len(pending) >= per_commit + 2 * WORKERS:
+                finish([pending.popleft() for _ in range(per_commit)])
         while pending:
-            finish([pending.popleft() for _ in range(min(CHUNKS_PER_COMMIT, len(pending)))])
+            finish([pending.popleft() for _ in range(min(per_commit, len(pending)))])
     summary.lines, summary.blank_lines = plan.table.count.lines, plan.table.count.blank
     if batch is not None:
         batch.status = Import.Status.DONE
@@ -285,6 +332,8 @@ def _run(
             summary.notes,
         )
         batch.save(update_fields=["status", "finished_at", "lines", "blank_lines", "notes"])
+    if lease:
+        leases.release(lease, holder)
     if summary.accepted and not dry_run:
         _request_analysis()
     logger.info(
@@ -342,8 +391,9 @@ def do_reprocess_quarantine(batch: Import, mapping: dict[str, Any], *, user: Any
             for reject in prepared.rejects:
                 summary.add_reasons(reject.reasons)
             fresh, collisions = _drop_duplicates(prepared.candidates, seen, summary, context)
-            summary.accepted += len(fresh)
-            _insert(fresh, batch)
+            stored = _insert(fresh, batch)
+            summary.duplicates += len(fresh) - len(stored)  # stored meanwhile by another
+            summary.accepted += len(stored)
             kept = {c.number for c in collisions}  # still colliding: stays in quarantine
             passed = [by_number[c.number].pk for c in prepared.candidates if c.number not in kept]
             QuarantinedRow.objects.filter(pk__in=passed).update(resolved_at=timezone.now())
@@ -370,6 +420,7 @@ def store_answer(feedback: Feedback, *, key: str, contact: str = "") -> Feedback
             if existing_keys([(feedback.source_kind, feedback.source, feedback.source_id)]):
                 return None
             feedback.save()
+            record_days([feedback.received_at])
             if contact and feedback.callback_consent:
                 store_contacts(
                     [
@@ -492,7 +543,7 @@ def _request_analysis() -> None:
 def _save_counts(batch: Import, summary: Summary) -> None:
     batch.read, batch.accepted = summary.read, summary.accepted
     batch.quarantined, batch.duplicates = summary.quarantined, summary.duplicates
-    batch.save(update_fields=["read", "accepted", "quarantined", "duplicates"])
+    batch.save(update_fields=["read", "accepted", "quarantined", "duplicates", "position"])
 
 
 def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
@@ -519,6 +570,10 @@ def _store_chunk(
 ) -> None:
     fresh, collisions = _drop_duplicates(item.candidates, seen, summary, context)
     rejects = _drop_quarantined(item.rejects + collisions, seen, context.perimeters.root)
+    if not dry_run and batch is not None:
+        stored = _insert(fresh, batch)
+        summary.duplicates += len(fresh) - len(stored)  # stored meanwhile by another import
+        fresh = stored
     summary.duplicates += len(item.rejects) + len(collisions) - len(rejects)
     for reject in rejects:
         summary.add_reasons(reject.reasons)
@@ -533,7 +588,6 @@ def _store_chunk(
     summary.lines_duplicates += sum(spans.values()) - accepted - quarantined
     if dry_run or batch is None:
         return
-    _insert(fresh, batch)
     QuarantinedRow.objects.bulk_create(
         [
             QuarantinedRow(
@@ -569,11 +623,28 @@ def _drop_quarantined(rejects: list[Reject], seen: set[str], root: Perimeter) ->
     return fresh
 
 
-def _insert(fresh: list[Candidate], batch: Import) -> None:
+def _insert(fresh: list[Candidate], batch: Import) -> list[Candidate]:
+    """Store these candidates; returns those stored. A concurrent import (PostgreSQL) may
+    have committed some of the same keys since the duplicate check: the unique constraint
+    refuses the whole chunk, which is then stored row by row, and each refused row is a
+    duplicate (never a crash that would leave the import running)."""
     for candidate in fresh:
         candidate.values["batch_id"] = batch.pk
-    insert_feedback([c.values for c in fresh])
+    try:
+        with transaction.atomic():  # a savepoint: the chunk's transaction goes on
+            insert_feedback([c.values for c in fresh])
+    except IntegrityError:
+        stored = []
+        for candidate in fresh:
+            try:
+                with transaction.atomic():
+                    insert_feedback([candidate.values])
+            except IntegrityError:
+                continue
+            stored.append(candidate)
+        fresh = stored
     store_contacts((c.values, c.contact) for c in fresh)
+    return fresh
 
 
 def _drop_duplicates(

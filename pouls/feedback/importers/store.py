@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connections, router
 from django.utils import timezone
 
+from pouls.feedback.changes import record_days
 from pouls.feedback.models import CallbackContact, Feedback
 
 CONTACT_RETENTION = dt.timedelta(days=90)
@@ -64,6 +65,8 @@ def insert_feedback(rows: list[dict[str, Any]]) -> None:
         params.append([values[name] for name in COLUMNS])
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+    # In the caller's transaction (the chunk's): the rollups see these days once committed.
+    record_days(row["received_at"] for row in rows)
     # Only rows that get a callback contact need their primary key (few of them).
     wanted = [row for row in rows if row["callback_consent"]]
     if wanted:

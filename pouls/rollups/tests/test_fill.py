@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from pouls.annotations.services import annotate_pending
 from pouls.annotations.tasks import analyse_pending_feedback
-from pouls.feedback.models import Feedback
+from pouls.feedback.models import ChangedDay, Feedback
 from pouls.lib.dates import month_start, week_start
 from pouls.rollups import fill
 from pouls.rollups.fill import fill_pending, rebuild_all, refresh
-from pouls.rollups.models import COUNTERS, FillState, MetricValue, Watermark
+from pouls.rollups.models import COUNTERS, FillState, MetricValue
 from pouls.testing import Personas, make_feedback
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
@@ -136,11 +136,7 @@ def test_a_crash_mid_way_leaves_no_half_period_and_the_next_run_finishes(
     assert _snapshot() == expected
 
 
-def test_refresh_rebuilds_only_the_periods_of_new_feedback(
-    world: Personas, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Without the overlap kept for late commits, only the new row's periods are redone.
-    monkeypatch.setattr(fill, "OVERLAP", 0)
+def test_refresh_rebuilds_only_the_periods_of_new_feedback(world: Personas) -> None:
     refresh()
     filled = dict(FillState.objects.values_list("pk", "filled_at"))
     make_feedback(
@@ -162,18 +158,69 @@ def test_refresh_rebuilds_only_the_periods_of_new_feedback(
     assert _snapshot() == incremental
 
 
-def test_rows_committed_late_under_the_watermark_are_still_counted(world: Personas) -> None:
+def test_a_change_recorded_while_refresh_runs_is_kept_for_the_next_run(
+    world: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """refresh deletes the change records it read, not the table: a record committed
+    between its read and its delete (here written from inside the run) survives."""
     refresh()
-    late = make_feedback(
-        perimeter=world.roubaix, nps=0, received_at=dt.datetime(2026, 10, 30, tzinfo=PARIS)
-    )
-    # Another import had already moved the watermark past this row's key.
-    Watermark.objects.filter(name="feedback").update(last_pk=late.pk + 50)
+    real_mark = fill.mark_pending
+    late: list[Feedback] = []
+
+    def mark_then_write(days: Any) -> int:
+        marked = real_mark(days)
+        if not late:
+            late.append(
+                make_feedback(
+                    perimeter=world.roubaix,
+                    nps=0,
+                    received_at=dt.datetime(2026, 11, 3, 12, tzinfo=PARIS),
+                )
+            )
+        return marked
+
+    monkeypatch.setattr(fill, "mark_pending", mark_then_write)
+    make_feedback(perimeter=world.lille, nps=10, received_at=dt.datetime(2026, 11, 2, tzinfo=PARIS))
     refresh()
-    day = timezone.localdate(late.received_at)
-    assert _rolled(world.roubaix, "day", day, dimension="") == _raw(
-        world.roubaix, day, day + dt.timedelta(days=1)
+    assert ChangedDay.objects.filter(day=dt.date(2026, 11, 3)).exists()
+    monkeypatch.setattr(fill, "mark_pending", real_mark)
+    refresh()
+    day = dt.date(2026, 11, 3)
+    assert _rolled(world.roubaix, "day", day, dimension="")["feedback"] == 1
+    assert not ChangedDay.objects.exists()
+
+
+def test_every_writer_records_the_days_it_changed(world: Personas) -> None:
+    """Imports, survey answers, field reports and the analysis write their change records
+    with their rows; rebuild_all forgets them (it redoes every day anyway)."""
+    from pouls.feedback.actions import do_file_field_report
+    from pouls.feedback.importers.pipeline import store_answer
+
+    rebuild_all()
+    assert not ChangedDay.objects.exists()
+    answer = Feedback(
+        perimeter=world.lille,
+        source_kind="survey",
+        channel="web",
+        received_at=dt.datetime(2026, 12, 1, 10, tzinfo=PARIS),
+        nps=4,
+        text="Trop d'attente en caisse.",
     )
+    assert store_answer(answer, key="form-1") is not None
+    report = do_file_field_report(
+        world.bob, perimeter=world.lille, category="dysfunction", text="Rupture de sacs."
+    )
+    days = set(ChangedDay.objects.values_list("day", flat=True))
+    assert days == {dt.date(2026, 12, 1), timezone.localdate(report.received_at)}
+    ChangedDay.objects.all().delete()
+    annotate_pending()
+    assert set(ChangedDay.objects.values_list("day", flat=True)) == days
+    refresh()
+    for perimeter in (world.group, world.lille):
+        day = dt.date(2026, 12, 1)
+        assert _rolled(perimeter, "day", day, dimension="") == _raw(
+            perimeter, day, day + dt.timedelta(days=1)
+        )
 
 
 def test_the_analysis_task_refreshes_the_rollups(personas: Personas) -> None:

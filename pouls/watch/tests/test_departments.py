@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pouls.annotations.services import annotate_pending
 from pouls.feedback.actions import do_file_field_report
+from pouls.feedback.changes import record_days
 from pouls.feedback.models import Feedback
 from pouls.rollups.fill import refresh
 from pouls.testing import Personas, make_feedback, make_grant, make_perimeter, make_user
@@ -58,6 +59,7 @@ def test_a_surge_of_dysfunction_reports_is_a_signal_of_the_department_only(
     Feedback.objects.filter(pk__in=surge).update(
         received_at=dt.datetime.combine(week + dt.timedelta(days=2), dt.time(15), zone)
     )
+    record_days([week + dt.timedelta(days=2)])  # moved by hand: its day changed too
     annotate_pending()
     refresh()
     detect(week)
