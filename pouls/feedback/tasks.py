@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from pouls.chain import after_import
 from pouls.feedback.importers.mapping import MappingError
 from pouls.feedback.importers.pipeline import do_import_feedback
 from pouls.feedback.importers.readers import FileRejected
@@ -46,6 +47,8 @@ def import_feedback_file(import_code: str, path: str) -> dict[str, int]:
         Path(path).unlink(missing_ok=True)
         Import.objects.filter(pk=batch.pk).update(upload_name="")
     logger.info("import task %s finished with status %s", import_code, batch.status)
+    batch.refresh_from_db()
+    after_import(batch)
     return _counts(batch)
 
 
