@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pouls.callbacks.models import Callback, CallLog
 from pouls.feedback.models import Feedback
-from pouls.org.models import Perimeter
+from pouls.org.models import Perimeter, Person
+from pouls.surveys.models import SurveyLink
 from pouls.watch.models import ThemeSignal
 
 
@@ -173,3 +175,31 @@ class CallLogSerializer(serializers.ModelSerializer[CallLog]):
         model = CallLog
         fields = ("outcome", "note", "created_at")
         read_only_fields = ("created_at",)
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    """A seller, advisor or manager: never their e-mail nor login."""
+
+    perimeter = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ("code", "first_name", "last_name", "kind", "perimeter", "is_active")
+
+
+class SurveyLinkSerializer(serializers.ModelSerializer[SurveyLink]):
+    survey = serializers.CharField(source="survey.title", read_only=True)
+    perimeter = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    person = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    public_url = serializers.SerializerMethodField(
+        help_text=_("Adresse du formulaire public (à mettre dans un e-mail, un ticket, un QR).")
+    )
+
+    class Meta:
+        model = SurveyLink
+        fields = ("code", "survey", "perimeter", "person", "public_url")
+
+    def get_public_url(self, obj: SurveyLink) -> str:
+        path = reverse("surveys-answer-form", args=[obj.token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path

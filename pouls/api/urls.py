@@ -16,6 +16,8 @@ router.register("perimeters", views.PerimeterViewSet, basename="api-perimeter")
 router.register("feedback", views.FeedbackViewSet, basename="api-feedback")
 router.register("signals", views.SignalViewSet, basename="api-signal")
 router.register("callbacks", views.CallbackViewSet, basename="api-callback")
+router.register("people", views.PersonViewSet, basename="api-person")
+router.register("survey-links", views.SurveyLinkViewSet, basename="api-survey-link")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -33,8 +33,9 @@ from pouls.feedback.importers.pipeline import do_import_feedback
 from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import Feedback, QuarantinedRow
 from pouls.lib.scoping import Action
-from pouls.org.models import Perimeter
+from pouls.org.models import Perimeter, Person
 from pouls.rollups.queries import THEME_WEEKS, nps_counts, nps_of, theme_shares, weekly_trend
+from pouls.surveys.models import SurveyLink
 from pouls.watch.models import ThemeSignal
 
 ANSWER_FIELDS = tuple(S.AnswerSerializer().fields)
@@ -235,3 +236,24 @@ class CallbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             note=entry.validated_data.get("note", ""),
         )
         return Response(S.CallLogSerializer(log).data, status=status.HTTP_201_CREATED)
+
+
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Sellers, advisors and managers of your perimeters (name, function; no e-mail)."""
+
+    model = Person
+    serializer_class = S.PersonSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().select_related("perimeter").order_by("last_name", "pk")
+
+
+class SurveyLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Survey links (one per store and per seller) with the public form's address."""
+
+    model = SurveyLink
+    serializer_class = S.SurveyLinkSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = super().get_queryset().select_related("survey", "perimeter", "person")
+        return queryset.order_by("survey_id", "perimeter__path", "pk")
