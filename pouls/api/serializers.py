@@ -203,3 +203,40 @@ class SurveyLinkSerializer(serializers.ModelSerializer[SurveyLink]):
         path = reverse("surveys-answer-form", args=[obj.token])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
+
+
+class ClimateMeanSerializer(serializers.Serializer[Any]):
+    mean = serializers.FloatField()
+    low = serializers.FloatField(help_text=_("Borne basse de l'intervalle à 95 %."))
+    high = serializers.FloatField(help_text=_("Borne haute de l'intervalle à 95 %."))
+    n = serializers.IntegerField()
+
+
+class ClimateDimensionSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    mean = ClimateMeanSerializer()
+
+
+class ClimateInstrumentSerializer(serializers.Serializer[Any]):
+    instrument = serializers.CharField()
+    overall = ClimateMeanSerializer(allow_null=True)
+    dimensions = ClimateDimensionSerializer(many=True)
+
+
+class ClimateGroupSerializer(serializers.Serializer[Any]):
+    group = serializers.CharField(help_text=_("Identifiant du groupe de résultats."))
+    label = serializers.CharField()
+    published = serializers.BooleanField(
+        help_text=_("Faux quand la règle de confidentialité masque ce groupe.")
+    )
+    reason = serializers.CharField(help_text=_("Pourquoi le groupe est masqué (sans effectif)."))
+    n = serializers.IntegerField(allow_null=True, help_text=_("Répondants (groupes publiés)."))
+    instruments = ClimateInstrumentSerializer(many=True)
+
+
+class ClimateResultSerializer(serializers.Serializer[Any]):
+    campaign = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    groups = ClimateGroupSerializer(many=True)

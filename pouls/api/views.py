@@ -257,3 +257,66 @@ class SurveyLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset().select_related("survey", "perimeter", "person")
         return queryset.order_by("survey_id", "perimeter__path", "pk")
+
+
+class ClimateResultViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Employee climate results: only what the publication gate publishes for you (groups
+    under the threshold, or that would be deduced by difference, come without figures)."""
+
+    serializer_class = S.ClimateResultSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("campaign", str, description=_("Code d'une campagne (facultatif)."))
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        from pouls.climate.queries import list_campaigns
+
+        campaigns = [row.campaign for row in list_campaigns(request.user)]
+        wanted = request.query_params.get("campaign")
+        if wanted is not None:
+            campaigns = [c for c in campaigns if str(c.code) == wanted]
+        page = self.paginate_queryset(campaigns)  # type: ignore[arg-type]
+        rows = [_climate_result(request.user, c) for c in page or []]
+        return self.get_paginated_response(S.ClimateResultSerializer(rows, many=True).data)
+
+
+def _climate_result(user: Any, campaign: Any) -> dict[str, Any]:
+    """One campaign's groups through the publication gate: figures of published groups
+    only, computed from exactly the answers the gate decided on."""
+    from pouls.climate.publication import published_for_user
+    from pouls.climate.queries import group_result, load_answers
+
+    published = published_for_user(user, campaign)
+    answers = load_answers(published, published.scores)
+    groups = []
+    for gid, group in published.groups.items():
+        row: dict[str, Any] = {
+            "group": gid,
+            "label": group.label,
+            "published": gid in published.scores,
+            "reason": published.hidden.get(gid, ""),
+            "n": None,
+            "instruments": [],
+        }
+        if gid in published.scores:
+            result = group_result(published, gid, answers)
+            row["n"] = result.n
+            row["instruments"] = [
+                {
+                    "instrument": f.instrument.id,
+                    "overall": f.overall,
+                    "dimensions": [
+                        {"id": d.id, "label": d.label, "mean": d.mean} for d in f.dimensions
+                    ],
+                }
+                for f in result.instruments
+            ]
+        groups.append(row)
+    return {
+        "campaign": campaign.code,
+        "name": campaign.name,
+        "status": str(campaign.status),
+        "groups": groups,
+    }
