@@ -240,3 +240,43 @@ class ClimateResultSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     status = serializers.CharField()
     groups = ClimateGroupSerializer(many=True)
+
+
+class SalesRowSerializer(serializers.Serializer[Any]):
+    """One day of figures of a store (and of a person in it, when given); the days of a
+    batch are summed per store, person and day, then upserted: posting again changes
+    nothing, a corrected batch replaces the days it covers."""
+
+    date = serializers.CharField(help_text=_("Jour (AAAA-MM-JJ ou JJ/MM/AAAA)."))
+    perimeter = serializers.CharField(help_text=_("Code ou nom du magasin / de l'agence."))
+    person = serializers.CharField(
+        required=False, help_text=_("Prénom et nom d'une personne de ce périmètre.")
+    )
+    revenue = serializers.CharField(required=False, help_text=_("Chiffre d'affaires du jour."))
+    revenue_target = serializers.CharField(required=False)
+    orders = serializers.CharField(required=False)
+    quotes = serializers.CharField(required=False)
+    visits = serializers.CharField(required=False)
+    calls = serializers.CharField(required=False)
+    reports_filed = serializers.CharField(required=False)
+
+
+class SalesBatchSerializer(serializers.Serializer[Any]):
+    into = serializers.UUIDField(
+        required=False,
+        help_text=_("Périmètre d'import (par défaut le plus haut où vous pouvez écrire)."),
+    )
+    rows = SalesRowSerializer(many=True, allow_empty=False, max_length=10_000)
+
+
+class SalesRejectSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class SalesResultSerializer(serializers.Serializer[Any]):
+    read = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    quarantined = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = SalesRejectSerializer(many=True)

@@ -164,18 +164,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return Response(S.ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
     def _root(self, code: Any) -> Perimeter:
-        writable = Perimeter.objects.for_user(self.request.user, "change")
-        if code is not None:
-            found = writable.filter(code=code).first()
-            if found is None:
-                raise PermissionDenied(_("Vous ne pouvez pas importer dans ce périmètre."))
-            return found
-        tops = list(writable.order_by("depth", "path")[:2])
-        if not tops:
-            raise PermissionDenied(_("Vous ne pouvez importer dans aucun périmètre."))
-        if len(tops) == 2 and tops[1].depth == tops[0].depth:
-            raise ValidationError({"into": _("Précisez le périmètre d'import (« into »).")})
-        return tops[0]
+        return import_root(self.request.user, code)
 
     def _import(self, root: Perimeter, data: dict[str, Any]) -> tuple[Any, Any]:
         answers = data["answers"]
@@ -197,6 +186,23 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             except (FileRejected, MappingError) as exc:
                 raise ValidationError({"answers": str(exc)}) from None
         return summary, summary.code
+
+
+def import_root(user: Any, code: Any) -> Perimeter:
+    """The perimeter a batch is imported into: ``into`` if writable, else the single
+    top-most perimeter the user may change."""
+    writable = Perimeter.objects.for_user(user, "change")
+    if code is not None:
+        found = writable.filter(code=code).first()
+        if found is None:
+            raise PermissionDenied(_("Vous ne pouvez pas importer dans ce périmètre."))
+        return found
+    tops = list(writable.order_by("depth", "path")[:2])
+    if not tops:
+        raise PermissionDenied(_("Vous ne pouvez importer dans aucun périmètre."))
+    if len(tops) == 2 and tops[1].depth == tops[0].depth:
+        raise ValidationError({"into": _("Précisez le périmètre d'import (« into »).")})
+    return tops[0]
 
 
 class SignalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -320,3 +326,75 @@ def _climate_result(user: Any, campaign: Any) -> dict[str, Any]:
         "status": str(campaign.status),
         "groups": groups,
     }
+
+
+# API field -> a column name the sales importer recognises (pouls.activity.imports.COLUMNS).
+SALES_COLUMNS = {
+    "date": "date",
+    "perimeter": "store",
+    "person": "owner",
+    "revenue": "revenue",
+    "revenue_target": "revenue target",
+    "orders": "orders",
+    "quotes": "quotes",
+    "visits": "visits",
+    "calls": "calls",
+    "reports_filed": "reports",
+}
+
+
+class SalesViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Sales and activity facts, batch upsert keyed on store, person and day."""
+
+    serializer_class = S.SalesBatchSerializer
+
+    @extend_schema(
+        request=S.SalesBatchSerializer,
+        responses={201: S.SalesResultSerializer},
+        examples=[
+            OpenApiExample(
+                "Le chiffre d'un vendeur sur une journée",
+                value={
+                    "rows": [
+                        {
+                            "date": "2026-12-07",
+                            "perimeter": "Magasin Lille",
+                            "person": "Inès Roux",
+                            "revenue": "1234.50",
+                            "orders": "7",
+                        }
+                    ]
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request: Request) -> Response:
+        """Upsert a batch (up to 10,000 rows) through the sales file import (same matching
+        of stores and people in your scope, same quarantine of unreadable rows);
+        read = accepted + quarantined + duplicates."""
+        from pouls.activity.imports import do_import_sales
+
+        batch = S.SalesBatchSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        root = import_root(request.user, batch.validated_data.get("into"))
+        rows = batch.validated_data["rows"]
+        present = [f for f in SALES_COLUMNS if any(f in r for r in rows)]
+        with tempfile.TemporaryDirectory(prefix="pouls-api-") as folder:
+            path = Path(folder) / "sales.jsonl"
+            with path.open("w", encoding="utf-8") as handle:
+                for row in rows:
+                    line = {SALES_COLUMNS[f]: row.get(f) for f in present}
+                    handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            try:
+                summary = do_import_sales(path, root=root, user=request.user)
+            except (FileRejected, MappingError) as exc:
+                raise ValidationError({"rows": str(exc)}) from None
+        result = {
+            "read": summary.read,
+            "accepted": summary.accepted,
+            "quarantined": summary.quarantined,
+            "duplicates": summary.duplicates,
+            "rejected": [{"row": n, "reason": r} for n, r in summary.rejects],
+        }
+        return Response(S.SalesResultSerializer(result).data, status=status.HTTP_201_CREATED)
