@@ -147,7 +147,15 @@ def emit(event: str, perimeter_id: int, data: dict[str, str]) -> int:
     return len(rows)
 
 
+def _listening() -> bool:
+    """Whether any endpoint is active: most installations have none, and an analysis pass
+    may create thousands of callbacks, so the per-event work is skipped at once."""
+    return WebhookEndpoint.objects.filter(disabled_at__isnull=True).exists()
+
+
 def emit_callbacks_created(callbacks: Iterable[Any]) -> int:
+    if not _listening():
+        return 0
     return sum(
         emit(
             Event.CALLBACK_CREATED,
@@ -165,6 +173,8 @@ def emit_callbacks_created(callbacks: Iterable[Any]) -> int:
 
 
 def emit_callbacks_overdue(callbacks: Iterable[Any]) -> int:
+    if not _listening():
+        return 0
     return sum(
         emit(
             Event.CALLBACK_OVERDUE,
@@ -181,6 +191,8 @@ def emit_callbacks_overdue(callbacks: Iterable[Any]) -> int:
 
 
 def emit_signals_created(signals: Iterable[Any]) -> int:
+    if not _listening():
+        return 0
     return sum(
         emit(
             Event.SIGNAL_CREATED,
