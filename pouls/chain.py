@@ -101,3 +101,18 @@ def request_analysis() -> None:
     from pouls.annotations.tasks import analyse_pending_feedback
 
     transaction.on_commit(lambda: analyse_pending_feedback.enqueue())
+
+
+def after_reorganisation() -> int:
+    """After a perimeter moved in the tree: every ancestor's figures changed, so the rollups
+    are rebuilt from the raw rows (``rollups.fill.rebuild_all``); how many periods."""
+    from pouls.rollups.fill import rebuild_all
+
+    started = time.perf_counter()
+    periods = rebuild_all()
+    logger.info(
+        "rollups rebuilt after a reorganisation: %d periods in %d ms",
+        periods,
+        (time.perf_counter() - started) * 1000,
+    )
+    return periods

@@ -80,7 +80,7 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
     _setup_django()
     from django.core.management import call_command
 
-    from pouls.demo.build import DEMO_PASSWORD, demo_exists, do_build_demo
+    from pouls.demo.build import DEMO_PASSWORD, demo_exists, demo_logins, do_build_demo
     from pouls.org.models import Perimeter
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -106,10 +106,8 @@ def demo(port: int, no_serve: bool, reset: bool, seed: int, end_date: dt.datetim
     url = f"http://127.0.0.1:{port}/"
     click.echo(f"\nPouls : {url}")
     click.echo(f"Identifiants de démonstration (mot de passe : {DEMO_PASSWORD}) :")
-    click.echo("  alice   — administratrice du groupe (et de l'admin Django : /admin/)")
-    click.echo("  carol   — analyste de la Région Nord")
-    click.echo("  bob     — lecture seule, Magasin Lille")
-    click.echo("  charlie — aucun accès (voit une page vide)")
+    for line in demo_logins():
+        click.echo(f"  {line}")
     if not no_serve:
         _serve_with_worker(port)
 

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pouls.org.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pouls.org.menu.access",
             ],
         },
     },
@@ -168,6 +170,28 @@ if TESTING:
     # Hashing cost is irrelevant in tests and dominates their run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
+# Single sign-on (OpenID Connect, mozilla-django-oidc; docs/access.md): on when a client id is
+# set. Local passwords can be switched off (POULS_LOCAL_PASSWORDS=0) once SSO works.
+OIDC_RP_CLIENT_ID = env_str("POULS_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_secret("POULS_OIDC_CLIENT_SECRET") or ""
+POULS_OIDC_ISSUER = env_str("POULS_OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("POULS_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("POULS_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("POULS_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("POULS_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("POULS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("POULS_OIDC_SCOPES", "openid email profile")
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/connexion/?sso=echec"
+POULS_OIDC_GRANTS_CLAIM = env_str("POULS_OIDC_GRANTS_CLAIM")
+LOCAL_PASSWORDS = env_bool("POULS_LOCAL_PASSWORDS", default=True)
+AUTHENTICATION_BACKENDS = (
+    ["django.contrib.auth.backends.ModelBackend"]
+    if LOCAL_PASSWORDS or not OIDC_RP_CLIENT_ID
+    else []
+) + (["pouls.org.oidc.PoulsOIDCBackend"] if OIDC_RP_CLIENT_ID else [])
+# Invitation and password-reset links expire after this many hours (and once used).
+PASSWORD_RESET_TIMEOUT = 3600 * env_int("POULS_SET_PASSWORD_HOURS", 72, minimum=1)
 LOGIN_REDIRECT_URL = "web-home-view"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -202,9 +226,34 @@ STORAGES = {
     },
 }
 
+# Production behind HTTPS (POULS_HTTPS=1): HTTP is redirected, browsers are told to use HTTPS
+# only (HSTS), cookies travel over HTTPS only. `manage.py check --deploy` is clean with the
+# production variables of .env.example (tested in pouls/lib/tests/test_settings.py and CI).
+HTTPS = env_bool("POULS_HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("POULS_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("POULS_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("POULS_HSTS_PRELOAD", default=False)
+if env_bool("POULS_BEHIND_PROXY", default=False):
+    # The reverse proxy terminates TLS and says so in this header (it must overwrite it).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("POULS_SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env_bool("POULS_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends after this many minutes without a request (each request pushes it back).
+SESSION_IDLE_MINUTES = env_int("POULS_SESSION_IDLE_MINUTES", 120, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60  # pushed back by pouls.org.sessions
+# Failed logins allowed per account and per client address within the lock window; beyond,
+# the login form refuses without checking the password (pouls/org/login.py). Counters live
+# in Django's cache: set POULS_CACHE_URL to a shared Redis when several processes serve.
+POULS_LOGIN_FAILURES_PER_ACCOUNT = env_int("POULS_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+POULS_LOGIN_FAILURES_PER_ADDRESS = env_int("POULS_LOGIN_FAILURES_PER_ADDRESS", 30, minimum=1)
+POULS_LOGIN_LOCK_MINUTES = env_int("POULS_LOGIN_LOCK_MINUTES", 15, minimum=1)
+
 
 # Background work (imports, analysis) goes through Django's Tasks API; the database backend
 # keeps tasks as rows of the main database and `pouls manage db_worker` runs them.
@@ -229,6 +278,10 @@ POULS_MIN_SELLER_ANSWERS = env_int("POULS_MIN_SELLER_ANSWERS", 30, minimum=1)
 # http is refused except to 127.0.0.1/localhost when the second setting is on (tests, demo).
 POULS_BASE_URL = env_str("POULS_BASE_URL", "").rstrip("/")
 POULS_WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool("POULS_WEBHOOKS_ALLOW_HTTP_LOCALHOST", default=False)
+
+# The audit trail (who changed access, downloaded exports, read contact details...) is kept
+# this many days, then purged by `manage.py purge_audit` (run it daily). Default: 400.
+POULS_AUDIT_RETENTION_DAYS = env_int("POULS_AUDIT_RETENTION_DAYS", 400, minimum=1)
 
 
 def _daily_at() -> dt.time | None:

@@ -1,8 +1,9 @@
 """Personas and make_* builders for tests: fixed defaults, keyword-only overrides, no randomness.
 
 The tree is Groupe > Région Nord > {Site Lille > Équipe Lille Vente, Site Roubaix} and
-Groupe > Région Sud > Site Marseille. alice is admin on Groupe, bob viewer on Site Lille, carol
-analyst on Région Nord, charlie has no grant.
+Groupe > Région Sud > Site Marseille. alice is admin on Groupe, bob viewer on Site Lille, dave
+manager of Site Lille (runs its rituals), carol analyst on Région Nord, charlie has no grant.
+``make_seller`` adds sam, a seller of Équipe Lille Vente whose login is linked to his record.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from pouls.activity.models import ActivityFact, SalesFact
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
-from pouls.org.models import Grant, Perimeter, Person
+from pouls.org.models import Account, Grant, Perimeter, Person
 from pouls.surveys.models import Survey
 
 PASSWORD = "pouls-test-mdp"
@@ -137,6 +138,7 @@ class Personas:
     charlie: User
     # A colleague with no grant: hands out a climate campaign's printed links.
     dora: User
+    dave: User
 
 
 def make_personas() -> Personas:
@@ -152,9 +154,35 @@ def make_personas() -> Personas:
     make_grant(bob, lille, "viewer")
     make_grant(carol, nord, "analyst")
     dora = make_user("dora")
+    dave = make_user("dave")
+    make_grant(dave, lille, "manager")
+    for user, home in ((alice, group), (bob, lille), (carol, nord), (dave, lille)):
+        Account.objects.create(user=user, perimeter=home)
     return Personas(
-        group, nord, lille, lille_team, roubaix, sud, marseille, alice, bob, carol, charlie, dora
+        group,
+        nord,
+        lille,
+        lille_team,
+        roubaix,
+        sud,
+        marseille,
+        alice,
+        bob,
+        carol,
+        charlie,
+        dora,
+        dave,
     )
+
+
+def make_seller(p: Personas, username: str = "sam") -> tuple[User, Person]:
+    """A seller of Équipe Lille Vente with a login linked to the record and a viewer grant on
+    the team (what « Mon pouls » needs)."""
+    user = make_user(username)
+    make_grant(user, p.lille_team, "viewer")
+    Account.objects.create(user=user, perimeter=p.lille_team)
+    person = make_person(perimeter=p.lille_team, first_name="Samir", last_name="Vendeur", user=user)
+    return user, person
 
 
 def refresh_rollups() -> None:

@@ -18,7 +18,7 @@ NPS_CATEGORIES = {
 }
 
 
-class FeedbackFilter(django_filters.FilterSet):
+class FeedbackFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no stubs
     perimeter = django_filters.UUIDFilter(
         method="in_subtree", label=_("Périmètre (code) : lui et tout ce qu'il contient.")
     )

@@ -16,7 +16,9 @@ from pouls.watch.models import ThemeSignal
 
 
 class PerimeterSerializer(serializers.ModelSerializer[Perimeter]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # DRF's metaclass takes declared fields out of the class, so this does not shadow
+    # Field.parent at run time; the stubs cannot know that.
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[assignment,var-annotated]
 
     class Meta:
         model = Perimeter
@@ -29,7 +31,9 @@ class ThemeSerializer(serializers.Serializer[Any]):
 
 
 class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
-    perimeter = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    perimeter: serializers.SlugRelatedField[Perimeter] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     sentiment = serializers.SerializerMethodField(help_text=_("Sentiment du texte analysé."))
     themes = serializers.SerializerMethodField()
 
@@ -88,12 +92,12 @@ class AnswerBatchSerializer(serializers.Serializer[Any]):
         required=False,
         help_text=_("Périmètre d'import (par défaut le plus haut où vous pouvez écrire)."),
     )
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.source
         required=False,
         max_length=100,
         help_text=_("Nom de l'outil et de l'enquête : les identifiants sont uniques par source."),
     )
-    answers = AnswerSerializer(many=True, allow_empty=False, max_length=10_000)
+    answers = AnswerSerializer(many=True, allow_empty=False, max_length=10_000)  # type: ignore[call-arg]
 
 
 class RejectSerializer(serializers.Serializer[Any]):
@@ -129,7 +133,7 @@ class TrendPointSerializer(serializers.Serializer[Any]):
 
 class ThemeShareSerializer(serializers.Serializer[Any]):
     theme = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     share = serializers.FloatField(allow_null=True, source="now.share")
     n = serializers.IntegerField(source="now.n")
     mentions = serializers.IntegerField(source="now.successes")
@@ -145,7 +149,9 @@ class FiguresSerializer(serializers.Serializer[Any]):
 
 
 class SignalSerializer(serializers.ModelSerializer[ThemeSignal]):
-    perimeter = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    perimeter: serializers.SlugRelatedField[Perimeter] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = ThemeSignal
@@ -153,8 +159,12 @@ class SignalSerializer(serializers.ModelSerializer[ThemeSignal]):
 
 
 class CallbackSerializer(serializers.ModelSerializer[Callback]):
-    perimeter = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    feedback = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    perimeter: serializers.SlugRelatedField[Perimeter] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    feedback: serializers.SlugRelatedField[Feedback] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Callback

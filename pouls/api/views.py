@@ -58,7 +58,9 @@ class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return "delete" if method == "DELETE" else self.write_action
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.model.objects.for_user(self.request.user, self.scope_action())  # type: ignore[attr-defined]
+        manager = self.model.objects  # type: ignore[attr-defined]  # every API model is scoped
+        queryset: QuerySet[Any] = manager.for_user(self.request.user, self.scope_action())
+        return queryset
 
 
 class PerimeterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

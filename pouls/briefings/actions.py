@@ -44,7 +44,7 @@ def do_create_briefing(
         customer_points=snapshot["customer_points"],
     )
     if author is not None:
-        save_for_user(briefing, author)
+        save_for_user(briefing, author, action="run")
     else:
         briefing.save()
     logger.info("briefing %s built for perimeter %s", briefing.code, perimeter.code)
@@ -58,6 +58,7 @@ def do_mark_presented(user: Any, briefing: Briefing) -> Briefing:
         briefing,
         user,
         lambda: briefing.save(update_fields=["presented_at", "presented_by"]),
+        action="run",
     )
 
 
@@ -73,13 +74,16 @@ def do_add_commitment(
     commitment = Commitment(
         briefing=briefing, perimeter=briefing.perimeter, text=text, owner=owner, due=due
     )
-    return save_for_user(commitment, user)
+    return save_for_user(commitment, user, action="run")
 
 
 def do_update_commitment(user: Any, commitment: Commitment, status: str) -> Commitment:
     commitment.status = status
     return save_for_user(
-        commitment, user, lambda: commitment.save(update_fields=["status", "updated_at"])
+        commitment,
+        user,
+        lambda: commitment.save(update_fields=["status", "updated_at"]),
+        action="run",
     )
 
 

@@ -25,12 +25,13 @@ from pouls.briefings.mypulse import get_my_pulse
 from pouls.briefings.queries import list_briefings, list_commitments, manager_balance
 from pouls.briefings.render import PdfUnavailable, render_markdown, render_pdf
 from pouls.lib.http import AuthedRequest
-from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
+from pouls.lib.scoping import get_for_user_or_404, may_act
 from pouls.org.models import Perimeter
 
 
 def _can_change(user: Any, perimeter: Perimeter) -> bool:
-    return bool(user.is_superuser or perimeter.pk in allowed_perimeter_ids(user, "change"))
+    """Whether the user runs this perimeter's briefings (managers, analysts, admins)."""
+    return may_act(user, "run", perimeter.pk)
 
 
 def _list_page(
@@ -62,7 +63,7 @@ def briefing_list(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def briefing_create(request: AuthedRequest, code: str) -> HttpResponse:
-    perimeter = get_for_user_or_404(Perimeter, request.user, code, "change")
+    perimeter = get_for_user_or_404(Perimeter, request.user, code, "run")
     form = BriefingForm(request.POST)
     if not form.is_valid():
         return _list_page(request, perimeter, form, status=400)
@@ -144,7 +145,7 @@ def briefing_markdown(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def briefing_mark_presented(request: AuthedRequest, code: str) -> HttpResponse:
-    briefing = _get_briefing(request, code, "change")
+    briefing = _get_briefing(request, code, "run")
     actions.do_mark_presented(request.user, briefing)
     return redirect("briefings-briefing-detail", code=briefing.code)
 
@@ -152,7 +153,7 @@ def briefing_mark_presented(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def commitment_create(request: AuthedRequest, code: str) -> HttpResponse:
-    briefing = _get_briefing(request, code, "change")
+    briefing = _get_briefing(request, code, "run")
     form = CommitmentForm(request.POST, user=request.user, briefing=briefing)
     if form.is_valid():
         try:
@@ -167,7 +168,7 @@ def commitment_create(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def commitment_update(request: AuthedRequest, code: str) -> HttpResponse:
-    commitment = get_for_user_or_404(Commitment, request.user, code, "change")
+    commitment = get_for_user_or_404(Commitment, request.user, code, "run")
     form = CommitmentStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse(

@@ -20,6 +20,7 @@ from pouls.annotations.models import Polarity
 from pouls.callbacks.models import CLOSING, Callback, CallLog
 from pouls.feedback.models import Feedback
 from pouls.lib import privacy
+from pouls.lib.scoping import ROLES_FOR_ACTION, may_act
 from pouls.org.models import Grant, Perimeter
 
 logger = logging.getLogger(__name__)
@@ -84,11 +85,12 @@ def do_queue_recent_callbacks() -> int:
 
 
 def can_log(user: Any, callback: Callback) -> bool:
-    """The seller assigned, or anyone with change rights on the callback's perimeter."""
+    """The seller assigned, or anyone who runs the callback's perimeter (managers, analysts,
+    admins)."""
     assignee = callback.assignee
     if assignee is not None and assignee.user_id is not None and assignee.user_id == user.pk:
-        return True
-    return Callback.objects.for_user(user, "change").filter(pk=callback.pk).exists()
+        return bool(user.is_active)
+    return may_act(user, "run", callback.perimeter_id)
 
 
 def do_log_call(user: Any, callback: Callback, *, outcome: str, note: str) -> CallLog:
@@ -129,10 +131,10 @@ def _recipients(callback: Callback, managers: dict[int, set[str]]) -> set[str]:
 
 
 def _managers_by_perimeter(perimeters: Iterable[Perimeter]) -> dict[int, set[str]]:
-    """E-mails of active users with change rights (analyst, admin) on each perimeter or an
-    ancestor: they handle callbacks no seller is assigned to."""
+    """E-mails of active users who run each perimeter or an ancestor (managers, analysts,
+    admins): they handle callbacks no seller is assigned to."""
     grants = list(
-        Grant.objects.filter(role__in=["analyst", "admin"], user__is_active=True)
+        Grant.objects.filter(role__in=ROLES_FOR_ACTION["run"], user__is_active=True)
         .exclude(user__email="")
         .values_list("perimeter__path", "user__email")
     )

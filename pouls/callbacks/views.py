@@ -23,6 +23,7 @@ from pouls.callbacks.queries import (
     list_queue,
     list_recently_closed,
 )
+from pouls.lib.audit import do_audit
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404
 from pouls.org.models import Perimeter
@@ -54,12 +55,18 @@ def callback_detail(request: AuthedRequest, code: str) -> HttpResponse:
             return HttpResponse(_("Vous ne pouvez pas enregistrer d’appel ici."), status=403)
         if form.is_valid():
             return _log(request, callback, form)
+    contact = get_contact(request.user, callback)
+    if contact is not None:
+        # The code of the callback only: the trail never holds the customer's details.
+        do_audit(
+            request.user, "contact.read", perimeter=callback.perimeter_id, target=str(callback.code)
+        )
     context = {
         "callback": callback,
         "feedback": callback.feedback,
         "breadcrumb": list_breadcrumb(request.user, callback.perimeter),
         "logs": list_logs(request.user, callback),
-        "contact": get_contact(request.user, callback),
+        "contact": contact,
         "can_log": can_log(request.user, callback),
         "form": form,
         "now": timezone.now(),

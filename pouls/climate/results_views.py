@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from pouls.climate.models import ResultGroup
 from pouls.climate.report import export_rows, get_comments, get_customer_link, get_results
+from pouls.lib.audit import do_audit
 from pouls.lib.exports import to_csv
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import Action, get_for_user_or_404
@@ -27,6 +28,7 @@ def _group(request: AuthedRequest, code: str, action: Action = "view") -> Result
 @require_GET
 def results(request: AuthedRequest, code: str) -> HttpResponse:
     group = _group(request, code)
+    do_audit(request.user, "climate.viewed", perimeter=group.perimeter_id, target=str(group.code))
     context = {
         "page": get_results(request.user, group),
         "breadcrumb": list_breadcrumb(request.user, group.perimeter),
@@ -61,4 +63,11 @@ def export(request: AuthedRequest, code: str) -> HttpResponse:
     header, *rows = export_rows(request.user, group)
     response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="climat-{group.code}.csv"'
+    do_audit(
+        request.user,
+        "export.downloaded",
+        perimeter=group.perimeter_id,
+        target=str(group.code),
+        detail={"kind": "climate"},
+    )
     return response

@@ -31,7 +31,7 @@ from pouls.climate.queries import (
     list_distributed,
 )
 from pouls.lib.http import AuthedRequest
-from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
+from pouls.lib.scoping import get_for_user_or_404, may_act_somewhere
 
 
 def _link(request: AuthedRequest) -> Callable[[str], str]:
@@ -51,7 +51,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: AuthedRequest) -> HttpResponse:
-    if not request.user.is_superuser and not allowed_perimeter_ids(request.user, "change"):
+    if not may_act_somewhere(request.user, "change"):
         raise PermissionDenied
     form = CampaignForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():

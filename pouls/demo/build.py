@@ -17,15 +17,17 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from pouls.activity.models import ActivityFact, SalesFact
+from pouls.briefings.models import CommissionRule
 from pouls.demo import verbatims as grammar
 from pouls.demo.climate import build_climate_demo
 from pouls.feedback.importers.store import CONTACT_RETENTION
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.lib.privacy import pseudonymise
-from pouls.org.models import Grant, Perimeter, Person
+from pouls.org.models import Account, Grant, Perimeter, Person
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ def do_build_demo(
     CallbackContact.objects.bulk_create(_callback_contacts(rows.feedback, end), batch_size=2000)
     SalesFact.objects.bulk_create(rows.sales, batch_size=2000)
     ActivityFact.objects.bulk_create(rows.activity, batch_size=2000)
+    _link_seller(stores)
     # Its own random stream, so that adding it changed nothing above.
     climate_responses = build_climate_demo(end, seed + 1)
     counts = {
@@ -219,9 +222,68 @@ def _build_users(stores: list[_Store]) -> None:
         last_name="Sans accès",
     )
     Grant.objects.create(user=alice, perimeter=group, role="admin")
-    Grant.objects.create(user=bob, perimeter=lille, role="viewer")
+    # bob manages Magasin Lille: he prepares and presents its briefing, calls customers back.
+    Grant.objects.create(user=bob, perimeter=lille, role="manager")
     Grant.objects.create(user=carol, perimeter=nord, role="analyst")
     Person.objects.filter(perimeter=lille, kind="manager").update(user=bob)
+    for user, home in ((alice, group), (bob, lille), (carol, nord)):
+        Account.objects.create(user=user, perimeter=home)
+
+
+SELLER_LOGIN = "vendeur"
+
+
+def demo_logins() -> list[str]:
+    """The demo's logins and what each shows, in French (printed by `pouls demo`)."""
+    seller = Person.objects.filter(user__username=SELLER_LOGIN).select_related("perimeter").first()
+    lines = [
+        "alice   — administratrice du groupe : personnes et accès, périmètres, journal d'audit",
+        "carol   — analyste de la Région Nord (imports, corrections, exports, climat)",
+        "bob     — manager du Magasin Lille : prépare et présente le point d'équipe, rappelle "
+        "les clients",
+    ]
+    if seller is not None:
+        lines.append(
+            f"{SELLER_LOGIN} — {seller}, vendeur·se de « {seller.perimeter} » : « Mon pouls » "
+            "(ses clients, ses rappels, ses commissions)"
+        )
+    lines.append("charlie — aucun accès (voit une page vide)")
+    return lines
+
+
+def _link_seller(stores: list[_Store]) -> Person:
+    """The seller login: the Lille sales seller with the most customer answers, so that
+    « Mon pouls » shows their customers, callbacks and commissions; a reader's grant on their
+    team, and the group's commission rule."""
+    store = next(s for s in stores if s.perimeter.name == "Magasin Lille")
+    counts = dict(
+        Feedback.objects.filter(person__in=store.sellers, perimeter=store.sales_team)
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values_list("person_id", "n")
+    )
+    person = max(
+        (p for p in store.sellers if p.perimeter == store.sales_team),
+        key=lambda p: (counts.get(p.pk, 0), -p.pk),
+    )
+    user = User.objects.create_user(
+        SELLER_LOGIN,
+        f"{SELLER_LOGIN}@demo.invalid",
+        DEMO_PASSWORD,
+        first_name=person.first_name,
+        last_name=person.last_name,
+    )
+    person.user = user
+    person.save(update_fields=["user"])
+    Grant.objects.create(user=user, perimeter=store.sales_team, role="viewer")
+    Account.objects.create(user=user, perimeter=store.sales_team)
+    group = Perimeter.objects.get(ref=GROUP_REF)
+    CommissionRule.objects.create(
+        perimeter=group,
+        label="Variable vendeurs 2026",
+        formula="0.02 * ca + si(taux_comptes_rendus >= 0.9, 150, 0)",
+    )
+    return person
 
 
 def _day_start(day: dt.date) -> dt.datetime:

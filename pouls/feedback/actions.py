@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pouls.feedback.models import CallbackContact, Feedback
 from pouls.lib import privacy
+from pouls.lib.audit import do_audit
 from pouls.org.models import Perimeter, Person
 
 
@@ -42,6 +43,8 @@ def do_file_field_report(
 def do_purge_expired_contacts() -> int:
     """Delete contact details whose retention period is over (GDPR storage limitation)."""
     deleted, _ = CallbackContact.objects.filter(expires_at__lte=timezone.now()).delete()
+    if deleted:
+        do_audit(None, "erasure", detail={"kind": "callback_contacts", "count": deleted})
     return deleted
 
 

@@ -225,9 +225,10 @@ class QuarantinedRow(models.Model):
 
 class CallbackContact(models.Model):
     """Contact details of a customer who consented to be called back, stored apart from the
-    feedback, readable only by analysts and admins, deleted after ``expires_at``."""
+    feedback, readable only by those who call customers back (managers, analysts, admins),
+    deleted after ``expires_at``."""
 
-    view_action = "analyze"  # scoping: analysts and admins only, never viewers
+    view_action = "run"  # scoping: never viewers; store managers call their customers back
 
     feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="contact")
     perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="+")

@@ -31,6 +31,7 @@ from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import Import
 from pouls.feedback.queries import scoped_feedback
 from pouls.feedback.tasks import import_feedback_file
+from pouls.lib.audit import do_audit
 from pouls.lib.exports import FEEDBACK_HEADER, feedback_rows, to_csv, to_xlsx
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404, save_for_user
@@ -151,6 +152,13 @@ def quarantine_export(request: AuthedRequest, code: str, fmt: str = "csv") -> Ht
     """The unresolved quarantined rows of an import, as received (masked), with reasons."""
     batch = get_for_user_or_404(Import, request.user, code, "analyze")
     rows = list(batch.quarantine.filter(resolved_at__isnull=True).order_by("row_number"))
+    do_audit(
+        request.user,
+        "export.downloaded",
+        perimeter=batch.perimeter_id,
+        target=str(batch.code),
+        detail={"kind": "quarantine", "format": fmt, "rows": len(rows)},
+    )
     columns = list(dict.fromkeys(k for q in rows for k in q.raw))
     header = ["ligne", "motifs", *columns]
     table = (
@@ -220,6 +228,13 @@ def feedback_export(request: AuthedRequest, code: str, fmt: str) -> HttpResponse
             to_csv(FEEDBACK_HEADER, rows), content_type="text/csv; charset=utf-8"
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    do_audit(
+        request.user,
+        "export.downloaded",
+        perimeter=perimeter,
+        target=str(perimeter.code),
+        detail={"kind": "feedback", "format": fmt},
+    )
     return response
 
 
@@ -253,6 +268,9 @@ def import_mapping(request: AuthedRequest, code: str) -> HttpResponse:
             batch.mapping = mapping
             batch.save(update_fields=["mapping"])
             import_feedback_file.enqueue(str(batch.code), str(path))
+            do_audit(
+                request.user, "import.run", perimeter=batch.perimeter_id, target=str(batch.code)
+            )
             messages.info(request, _("Import en file d'attente : cette page se met à jour."))
             return redirect("feedback-import-detail", code=batch.code)
     context = {"batch": batch, "form": form, "preview": preview, "mapped": _mapped(preview, form)}

@@ -4,6 +4,20 @@ Every model holding perimeter data uses ``ScopedQuerySet.as_manager()`` and ever
 for a person goes through ``Model.objects.for_user(user, action)`` or
 ``get_for_user_or_404``. Outside the user's scope a row answers 404 (its existence is not
 revealed); inside it but without the right for the action, 403.
+
+Roles and what they may do (docs/access.md):
+
+- ``viewer`` (Lecture) reads the dashboards, verbatims, briefings and results of the
+  perimeter;
+- ``manager`` (Manager) also runs the rituals of the perimeter (action ``run``): prepares and
+  presents the team briefing, records commitments, calls back customers (their contact
+  details) and logs the calls — without importing data, correcting themes or managing access;
+- ``analyst`` (Analyste) also imports, corrects the analysis, exports, runs climate campaigns
+  (actions ``analyze`` and ``change``);
+- ``admin`` (Administration) also manages people, access, perimeters and surveys, and reads
+  the audit trail (actions ``delete`` and ``admin``).
+
+Every write asks one predicate, :func:`may_act`, directly or through :func:`save_for_user`.
 """
 
 from __future__ import annotations
@@ -16,11 +30,12 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
 
-Action = Literal["view", "analyze", "change", "delete", "admin"]
+Action = Literal["view", "run", "analyze", "change", "delete", "admin"]
 
 # Which grant roles allow each action (roles cover the perimeter and all its descendants).
 ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
-    "view": frozenset({"viewer", "analyst", "admin"}),
+    "view": frozenset({"viewer", "manager", "analyst", "admin"}),
+    "run": frozenset({"manager", "analyst", "admin"}),
     "analyze": frozenset({"analyst", "admin"}),
     "change": frozenset({"analyst", "admin"}),
     "delete": frozenset({"admin"}),
@@ -32,6 +47,20 @@ _CACHE_ATTR = "_pouls_scope_cache"
 M = TypeVar("M", bound=models.Model)
 
 
+def _grants(user: Any) -> list[tuple[str, str]]:
+    """The user's grants as (role, perimeter path), read once per request (cached)."""
+    cache: dict[str, Any] = getattr(user, _CACHE_ATTR, None) or {}
+    if "grants" not in cache:
+        from pouls.org.models import Grant
+
+        cache["grants"] = list(
+            Grant.objects.filter(user_id=user.pk).values_list("role", "perimeter__path")
+        )
+        setattr(user, _CACHE_ATTR, cache)
+    grants: list[tuple[str, str]] = cache["grants"]
+    return grants
+
+
 def allowed_perimeter_ids(user: Any, action: Action = "view") -> frozenset[int]:
     """IDs of the perimeters ``user`` may reach for ``action``, cached on the user object.
 
@@ -39,25 +68,42 @@ def allowed_perimeter_ids(user: Any, action: Action = "view") -> frozenset[int]:
     """
     if action not in ROLES_FOR_ACTION:
         raise ValueError(f"unknown action {action!r}; accepted: {', '.join(ROLES_FOR_ACTION)}")
-    cache: dict[str, frozenset[int]] = getattr(user, _CACHE_ATTR, None) or {}
+    paths = [path for role, path in _grants(user) if role in ROLES_FOR_ACTION[action]]
+    cache: dict[str, Any] = getattr(user, _CACHE_ATTR)
     if action in cache:
-        return cache[action]
-    from pouls.org.models import Grant, Perimeter
+        ids: frozenset[int] = cache[action]
+        return ids
+    from pouls.org.models import Perimeter
 
-    paths = list(
-        Grant.objects.filter(user_id=user.pk, role__in=ROLES_FOR_ACTION[action]).values_list(
-            "perimeter__path", flat=True
-        )
-    )
-    ids: frozenset[int] = frozenset()
+    ids = frozenset()
     if paths:
         query = Q()
         for path in paths:
             query |= Q(path__startswith=path)
         ids = frozenset(Perimeter.objects.filter(query).values_list("pk", flat=True))
     cache[action] = ids
-    setattr(user, _CACHE_ATTR, cache)
     return ids
+
+
+def may_act(user: Any, action: Action, perimeter_id: int | None) -> bool:
+    """THE predicate of every write: may ``user`` do ``action`` on ``perimeter_id``?
+
+    Superusers may do everything; anonymous and inactive users nothing.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return perimeter_id is not None and perimeter_id in allowed_perimeter_ids(user, action)
+
+
+def may_act_somewhere(user: Any, action: Action) -> bool:
+    """Whether ``user`` may do ``action`` on at least one perimeter (menus, « new » buttons)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    # A grant always covers its own perimeter: no need to list the perimeters.
+    roles = ROLES_FOR_ACTION[action]
+    return bool(user.is_superuser or any(role in roles for role, _ in _grants(user)))
 
 
 def forget_scope(user: Any) -> None:
@@ -94,19 +140,27 @@ def get_for_user_or_404(model: type[M], user: Any, code: object, action: Action 
         obj: M = manager.for_user(user, "view").get(code=code)
     except (model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
-    if action != "view" and not manager.for_user(user, action).filter(pk=obj.pk).exists():
+    if action != "view" and not may_act(user, action, scope_of(obj)):
         raise PermissionDenied
     return obj
 
 
-def save_for_user(obj: M, user: Any, save: Callable[[], None] | None = None) -> M:
-    """Save ``obj`` then check the user may still change it; otherwise roll back (403).
+def scope_of(obj: models.Model) -> int | None:
+    """The perimeter id that scopes ``obj`` (its ``scope_field``, ``perimeter_id`` by default)."""
+    value = getattr(obj, str(getattr(type(obj), "scope_field", "perimeter_id")))
+    return None if value is None else int(value)
+
+
+def save_for_user(
+    obj: M, user: Any, save: Callable[[], None] | None = None, action: Action = "change"
+) -> M:
+    """Save ``obj`` then check the user may still do ``action`` on it; otherwise roll back
+    (403).
 
     This closes the gap of moving a row into a perimeter the user cannot reach.
     """
-    manager: Any = type(obj)._default_manager
     with transaction.atomic():
         (save or obj.save)()
-        if not manager.for_user(user, "change").filter(pk=obj.pk).exists():
+        if not may_act(user, action, scope_of(obj)):
             raise PermissionDenied
     return obj

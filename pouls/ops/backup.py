@@ -86,7 +86,7 @@ def _database_is_empty() -> bool:
 def do_restore(src: Path) -> dict[str, Any]:
     """Restore a backup folder into this configuration's empty database and data folder."""
     try:
-        manifest = json.loads((src / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((src / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise BackupError(f"{src} is not a Pouls backup (no readable {MANIFEST})") from None
     vendor = connection.vendor

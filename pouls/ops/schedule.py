@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # Order matters a little: purge first (less to carry), then what the morning mails read.
 DAILY_JOBS = (
     "purge_personal_data",
+    "purge_audit",
     "detect_candidate_themes",
     "remind_callbacks",
     "send_briefings",

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pouls.lib.scoping import ScopedQuerySet
@@ -50,6 +51,8 @@ class Perimeter(models.Model):
     # Set by save(); editable=False keeps it out of forms and the admin.
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # A closed store keeps its history (rows, rollups) but takes no new people nor data.
+    closed_on = models.DateField(_("fermé le"), null=True, blank=True)
 
     objects = ScopedQuerySet["Perimeter"].as_manager()
 
@@ -135,10 +138,12 @@ class Person(models.Model):
 
 
 class Grant(models.Model):
-    """``user`` may act with ``role`` on ``perimeter`` and all its descendants."""
+    """``user`` may act with ``role`` on ``perimeter`` and all its descendants (what each role
+    may do: ``pouls.lib.scoping``)."""
 
     class Role(models.TextChoices):
         VIEWER = "viewer", _("Lecture")
+        MANAGER = "manager", _("Manager (rituels d'équipe)")
         ANALYST = "analyst", _("Analyste")
         ADMIN = "admin", _("Administration")
 
@@ -158,10 +163,104 @@ class Grant(models.Model):
                 fields=["user", "perimeter"], name="org_grant_one_per_perimeter"
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=["viewer", "analyst", "admin"]),
+                condition=models.Q(role__in=["viewer", "manager", "analyst", "admin"]),
                 name="org_grant_role_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.perimeter}"
+
+
+class Account(models.Model):
+    """A login as the organisation manages it: a public code for URLs, its home perimeter
+    (whose admins manage it) and its invitation. Logins made in the terminal have none."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
+    )
+    perimeter = models.ForeignKey(Perimeter, on_delete=models.PROTECT, related_name="accounts")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet["Account"].as_manager()
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="org_account_one_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, on which perimeter (``pouls.lib.audit.do_audit``). Holds codes and
+    counts only, never a customer's personal data; kept ``POULS_AUDIT_RETENTION_DAYS``."""
+
+    class Action(models.TextChoices):
+        USER_INVITED = "user.invited", _("Invitation envoyée")
+        USER_REINVITED = "user.reinvited", _("Invitation renvoyée")
+        USER_DEACTIVATED = "user.deactivated", _("Compte désactivé")
+        USER_REACTIVATED = "user.reactivated", _("Compte réactivé")
+        USER_LINKED = "user.linked", _("Compte relié à une fiche")
+        GRANT_SET = "grant.set", _("Droit accordé ou modifié")
+        GRANT_REMOVED = "grant.removed", _("Droit retiré")
+        PERIMETER_CREATED = "perimeter.created", _("Périmètre créé")
+        PERIMETER_CHANGED = "perimeter.changed", _("Périmètre renommé ou déplacé")
+        PERIMETER_CLOSED = "perimeter.closed", _("Périmètre fermé")
+        EXPORT_DOWNLOADED = "export.downloaded", _("Export téléchargé")
+        CONTACT_READ = "contact.read", _("Coordonnées client lues")
+        CLIMATE_VIEWED = "climate.viewed", _("Résultats climat consultés")
+        IMPORT_RUN = "import.run", _("Import lancé")
+        IMPORT_UNDONE = "import.undone", _("Import annulé")
+        ERASURE = "erasure", _("Effacement de données")
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept when the actor's login is deleted: the trail must still say who it was.
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    perimeter = models.ForeignKey(
+        Perimeter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target = models.CharField(max_length=200, blank=True)  # a code or a login, never a customer
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = ScopedQuerySet["AuditEvent"].as_manager()
+
+    view_action = "admin"  # scoping: only the admins of the perimeter read its trail
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("événement d'audit")
+        verbose_name_plural = _("journal d'audit")
+        indexes = [
+            # The trail page: an admin's perimeters, newest first.
+            models.Index(fields=["perimeter", "-at"], name="org_audit_perimeter_at"),
+            # The retention purge: everything older than a date.
+            models.Index(fields=["at"], name="org_audit_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(actor_name=""), name="org_auditevent_has_actor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

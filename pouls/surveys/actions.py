@@ -15,6 +15,7 @@ from pouls.chain import after_answer
 from pouls.feedback.importers.pipeline import store_answer
 from pouls.feedback.models import Feedback
 from pouls.lib import privacy
+from pouls.lib.scoping import may_act
 from pouls.org.models import Perimeter, Person
 from pouls.surveys.models import Invitation, Survey, SurveyLink
 
@@ -24,7 +25,7 @@ CES_SCALE = 5
 
 
 def _check_admin(user: Any, perimeter_id: int) -> None:
-    if not Perimeter.objects.for_user(user, "admin").filter(pk=perimeter_id).exists():
+    if not may_act(user, "admin", perimeter_id):
         raise PermissionDenied
 
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("pouls.callbacks.urls")),
     path("", include("pouls.briefings.urls")),
     path("", include("pouls.climate.urls")),
+    path("", include("pouls.org.urls")),
 ]

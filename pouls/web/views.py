@@ -19,7 +19,7 @@ from pouls.feedback.models import Feedback
 from pouls.feedback.queries import scoped_feedback
 from pouls.lib.forms import PeriodForm
 from pouls.lib.http import AuthedRequest
-from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
+from pouls.lib.scoping import get_for_user_or_404, may_act
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_breadcrumb, list_perimeters, list_subtree_ids
 from pouls.rollups.queries import weekly_trend
@@ -69,8 +69,7 @@ def verbatim_list(request: AuthedRequest, code: str) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": [VerbatimRow(f, themes[f.pk], _can_correct(request.user, f)) for f in page],
-        "can_export": perimeter.pk in allowed_perimeter_ids(request.user, "analyze")
-        or request.user.is_superuser,
+        "can_export": may_act(request.user, "analyze", perimeter.pk),
     }
     return render(request, "web/verbatims.html", context)
 
@@ -83,9 +82,7 @@ class VerbatimRow:
 
 
 def _can_correct(user: Any, feedback: Feedback) -> bool:
-    return bool(
-        user.is_superuser or feedback.perimeter_id in allowed_perimeter_ids(user, "analyze")
-    )
+    return may_act(user, "analyze", feedback.perimeter_id)
 
 
 def _filter_verbatims(qs: QuerySet[Feedback], data: dict[str, str]) -> QuerySet[Feedback]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
+
+from pouls_analysis.privacy import name_lists
 
 __all__ = ["find_name_cues", "keep_entity", "needs_ner"]
 
@@ -207,16 +208,6 @@ _MORE_SURNAMES = """
     guyot carré charles renault charpentier ménard maillard baron bertin bailly hervé schneider
     fernandez le gall collet léger bouvet laurent benard bernard petitjean delacroix lambert
     """
-_PACKAGED = Path(__file__).resolve().parent / "data"
-
-
-def _packaged(name: str) -> frozenset[str]:
-    """A packaged list (``data/*.txt``, built by ``data/build_name_lists.py``), without the
-    names marked as ordinary French words."""
-    lines = (_PACKAGED / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(w for w in lines if w and not w.startswith("#") and not w.endswith("?"))
-
-
 # First names that are also common words, places or brands: only taken on a cue or with a
 # surname, never alone ("bleu marine", "la marine", "en France", "la pierre", "Nancy").
 AMBIGUOUS_FIRST_NAMES = frozenset(
@@ -272,19 +263,19 @@ NON_NAME_PHRASES = frozenset(
         "\n", ""
     ).split("|")
 )
-# The hand-written list, the packaged one (Faker's, about 9,000 names), and the additions above;
+# The hand-written list, Faker's (about 9,000 names, name_lists.py), and the additions above;
 # minus the words that are known non-names (places, brands, calendar).
 _HAND_FIRST_NAMES = FIRST_NAMES
 COMMON_FIRST_NAMES = (FIRST_NAMES | frozenset(_MORE_FIRST_NAMES.split())) - NON_NAMES
 FIRST_NAMES = (
-    FIRST_NAMES | _packaged("first_names.txt") | frozenset(_MORE_FIRST_NAMES.split())
+    FIRST_NAMES | name_lists.first_names() | frozenset(_MORE_FIRST_NAMES.split())
 ) - NON_NAMES
 #: Surnames that are not ordinary French words: after a weak cue ("voir Dupuis", "un certain
 #: Bouvier") they are enough to call a capitalised word a name.
 SURNAMES = (
     frozenset(
         w  # one word each ("da silva" gives "silva"; particles and two-letter words are not)
-        for w in _packaged("surnames.txt") | frozenset(_MORE_SURNAMES.split())
+        for w in name_lists.surnames() | frozenset(_MORE_SURNAMES.split())
         if len(w) > 2 and w not in {"de", "du", "des", "da", "dos", "das", "del", "van", "von"}
     )
     - NON_NAMES

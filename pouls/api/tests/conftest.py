@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from pouls.api.tokens import do_create_token
+from pouls.org.models import Perimeter
 from pouls.testing import (
     Personas,
     make_callback,
@@ -25,7 +26,7 @@ class World:
     tokens: dict[str, str]
 
 
-def _signal(perimeter: object) -> ThemeSignal:
+def _signal(perimeter: Perimeter) -> ThemeSignal:
     monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday() + 7)
     return ThemeSignal.objects.create(
         perimeter=perimeter,

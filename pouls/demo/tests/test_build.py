@@ -37,9 +37,9 @@ def _wipe() -> None:
 
     for model in (Campaign, Feedback, SalesFact, ActivityFact, Person):
         model.objects.all().delete()
+    User.objects.all().delete()  # with their accounts, which protect their perimeter
     for perimeter in Perimeter.objects.order_by("-depth"):
         perimeter.delete()
-    User.objects.all().delete()
 
 
 def _texts(store: str, since: dt.date, until: dt.date) -> list[str]:
@@ -178,3 +178,22 @@ def test_texts_are_pseudonymised_and_recent_consents_left_a_contact(demo: dict[s
     for contact in contacts:
         assert contact.feedback.callback_consent
         assert contact.feedback.received_at >= since - dt.timedelta(hours=2)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_store_manager_and_a_seller_login(demo: dict[str, int]) -> None:
+    from django.contrib.auth.models import User
+
+    from pouls.briefings.mypulse import applicable_rule
+    from pouls.demo.build import SELLER_LOGIN, demo_logins
+    from pouls.lib.scoping import may_act
+
+    bob = User.objects.get(username="bob")
+    lille = Perimeter.objects.get(name="Magasin Lille")
+    assert may_act(bob, "run", lille.pk) and not may_act(bob, "analyze", lille.pk)
+    seller = Person.objects.get(user__username=SELLER_LOGIN)
+    assert seller.kind == "seller" and seller.perimeter.parent == lille
+    assert Feedback.objects.filter(person=seller).count() > 20
+    assert applicable_rule(seller) is not None
+    logins = "\n".join(demo_logins())
+    assert str(seller) in logins and "bob" in logins and "point d'équipe" in logins

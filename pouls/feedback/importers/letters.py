@@ -57,7 +57,8 @@ def _rows(files: list[Path], default_perimeter: str) -> Iterator[RawRow]:
         values = {
             "date": date,
             # The content identifies a letter: the same letter scanned twice is one letter.
-            "letter_id": "lettre:" + hashlib.sha256((text or raw.strip()).encode()).hexdigest()[:32],
+            "letter_id": "lettre:"
+            + hashlib.sha256((text or raw.strip()).encode()).hexdigest()[:32],
             "perimeter": default_perimeter,
             "text": text,
         }

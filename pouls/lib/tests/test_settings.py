@@ -133,3 +133,44 @@ def test_the_demo_marks_its_data_directory(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo").is_file() and (tmp_path / "secret-key").is_file()
+
+
+# The production variables of .env.example's HTTPS section, with a long random-looking key.
+PRODUCTION = {
+    "POULS_SECRET_KEY": "k7#Vq2pLx9Rz4Tm8Wn3Yb6Hc1Jd5Fg0Ks-Ue7Io2Pa9Sl4Dz8Xc3Vb6Nm1Qw5Er0Ty",
+    "POULS_ALLOWED_HOSTS": "pouls.example.fr",
+    "POULS_HTTPS": "1",
+    "POULS_HSTS_PRELOAD": "1",
+}
+
+
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process: a deployment does not.
+    skip = ("POULS_", "PYTEST_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_the_production_variables(tmp_path: Path) -> None:
+    result = _check_deploy({"POULS_DATA_DIR": str(tmp_path), **PRODUCTION})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_https(tmp_path: Path) -> None:
+    env = {**PRODUCTION, "POULS_HTTPS": "0", "POULS_DATA_DIR": str(tmp_path)}
+    result = _check_deploy(env)
+    assert result.returncode != 0 and "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
+
+
+def test_the_production_section_of_env_example_names_these_variables() -> None:
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in PRODUCTION:
+        assert re.search(rf"^#?\s*{name}=", text, re.M), name

@@ -12,7 +12,7 @@ from pouls.testing import Personas, make_grant, make_user
 @pytest.fixture
 def dora(personas: Personas) -> User:
     """A staff admin of Région Nord only."""
-    user = make_user("dora")
+    user = make_user("dora-nord")  # not the personas' dora (climate handouts)
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="org"))

@@ -16,21 +16,24 @@ from pouls.callbacks.models import Callback
 from pouls.climate.models import Campaign, ResultGroup
 from pouls.climate.tests.builders import make_campaign
 from pouls.feedback.models import Feedback, Import, QuarantinedRow
-from pouls.org.models import Perimeter
+from pouls.org.models import Account, Grant, Perimeter
 from pouls.surveys.models import Survey, SurveyLink
 from pouls.testing import (
     Personas,
     make_callback,
     make_feedback,
+    make_grant,
     make_person,
     make_survey,
+    make_user,
     refresh_rollups,
 )
 from pouls.watch.models import ThemeSignal
 from pouls.web.urls import urlpatterns
 
 Target = (
-    Perimeter
+    Account
+    | Perimeter
     | Feedback
     | Import
     | Survey
@@ -113,6 +116,21 @@ def _result_group(p: Personas, own: bool) -> Target:
     )
 
 
+def _account(p: Personas, own: bool) -> Target:
+    if own:
+        return Account.objects.get(user=p.bob)
+    found = Account.objects.filter(perimeter=p.marseille).first()
+    if found is None:
+        marius = make_user("marius")
+        make_grant(marius, p.marseille, "viewer")
+        found = Account.objects.create(user=marius, perimeter=p.marseille)
+    return found
+
+
+def _bob_grant(p: Personas) -> dict[str, str]:
+    return {"grant": str(Grant.objects.get(user=p.bob).pk)}
+
+
 def _signal(p: Personas, own: bool) -> Target:
     return ThemeSignal.objects.get(perimeter=p.lille if own else p.marseille)
 
@@ -123,6 +141,7 @@ class Spec:
     insider: str = "bob"  # a persona entitled to the "own" target
     method: str = "get"
     data: Callable[[Personas], dict[str, str]] | dict[str, str] | None = None  # POST body
+    denied: str | None = None  # a persona who sees the target but whose role forbids: 403
 
 
 # URL name -> how to reach it. Import views need the analyst role: carol is the insider.
@@ -134,9 +153,11 @@ REGISTRY: dict[str, Spec] = {
     "web-perimeter-trend": Spec(_perimeter),
     "web-verbatim-list": Spec(_perimeter),
     "web-feedback-detail": Spec(_feedback),
-    "web-theme-correction": Spec(_feedback, "carol", "post", {"theme": "delivery", "present": "0"}),
+    "web-theme-correction": Spec(
+        _feedback, "carol", "post", {"theme": "delivery", "present": "0"}, denied="dave"
+    ),
     "feedback-field-report-new": Spec(None),
-    "feedback-export-csv": Spec(_perimeter, "carol"),
+    "feedback-export-csv": Spec(_perimeter, "carol", denied="dave"),
     "feedback-export-xlsx": Spec(_perimeter, "carol"),
     "feedback-import-list": Spec(None, "carol"),
     "feedback-import-upload": Spec(None, "carol"),
@@ -165,7 +186,7 @@ REGISTRY: dict[str, Spec] = {
     "briefings-briefing-present": Spec(_briefing),
     "briefings-briefing-pdf": Spec(_briefing),
     "briefings-briefing-markdown": Spec(_briefing),
-    "briefings-briefing-mark-presented": Spec(_briefing, "carol", "post"),
+    "briefings-briefing-mark-presented": Spec(_briefing, "dave", "post", denied="bob"),
     "briefings-commitment-create": Spec(_briefing, "carol", "post", _commitment_data),
     "briefings-commitment-update": Spec(_commitment, "carol", "post", {"status": "done"}),
     "briefings-schedule-set": Spec(_perimeter, "bob", "post", {"period": "weekly"}),
@@ -188,9 +209,29 @@ REGISTRY: dict[str, Spec] = {
     "climate-results-export": Spec(_result_group, "carol"),
     "watch-signal-detail": Spec(_signal),
     "watch-perimeter-signals": Spec(_perimeter),
+    "org-access-home": Spec(None, "alice", denied="bob"),
+    "org-account-invite": Spec(None, "alice", denied="dave"),
+    "org-account-detail": Spec(_account, "alice", denied="bob"),
+    "org-account-grant": Spec(
+        _account,
+        "alice",
+        "post",
+        lambda p: {"perimeter": str(p.lille_team.pk), "role": "viewer"},
+        denied="dave",
+    ),
+    "org-account-grant-remove": Spec(_account, "alice", "post", _bob_grant, denied="bob"),
+    "org-account-link": Spec(_account, "alice", "post", {"person": ""}, denied="bob"),
+    "org-account-active": Spec(_account, "alice", "post", {"active": "1"}, denied="dave"),
+    "org-account-resend": Spec(_account, "alice", "post", denied="bob"),
+    "org-perimeter-new": Spec(None, "alice", denied="carol"),
+    "org-perimeter-edit": Spec(_perimeter, "alice", denied="carol"),
+    "org-perimeter-close": Spec(_perimeter, "alice", "post", denied="dave"),
+    "org-audit-list": Spec(None, "alice", denied="carol"),
+    "org-audit-export": Spec(None, "alice", denied="bob"),
 }
 DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not None]
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
+DENIED_VIEWS = [name for name, spec in REGISTRY.items() if spec.denied is not None]
 EXPORTS = [
     "feedback-export-csv",
     "feedback-export-xlsx",
@@ -276,6 +317,17 @@ def test_insiders_reach_their_rows_and_get_404_outside(
     for persona in (world.bob, world.carol):
         client.force_login(persona)
         assert _call(client, name, spec.build(world, False)) == 404
+
+
+@pytest.mark.parametrize("name", DENIED_VIEWS)
+def test_a_persona_whose_role_is_too_low_gets_403(
+    client: Client, world: Personas, name: str
+) -> None:
+    spec = REGISTRY[name]
+    assert spec.denied is not None
+    client.force_login(getattr(world, spec.denied))
+    target = spec.build(world, True) if spec.build else None
+    assert _call(client, name, target, world) == 403
 
 
 @pytest.mark.parametrize("name", PERIMETER_VIEWS)
