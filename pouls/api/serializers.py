@@ -190,7 +190,9 @@ class CallLogSerializer(serializers.ModelSerializer[CallLog]):
 class PersonSerializer(serializers.ModelSerializer[Person]):
     """A seller, advisor or manager: never their e-mail nor login."""
 
-    perimeter = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    perimeter: serializers.SlugRelatedField[Perimeter] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Person
@@ -199,8 +201,12 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
 
 class SurveyLinkSerializer(serializers.ModelSerializer[SurveyLink]):
     survey = serializers.CharField(source="survey.title", read_only=True)
-    perimeter = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    person = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    perimeter: serializers.SlugRelatedField[Perimeter] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    person: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     public_url = serializers.SerializerMethodField(
         help_text=_("Adresse du formulaire public (à mettre dans un e-mail, un ticket, un QR).")
     )
@@ -224,7 +230,7 @@ class ClimateMeanSerializer(serializers.Serializer[Any]):
 
 class ClimateDimensionSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     mean = ClimateMeanSerializer()
 
 
@@ -236,7 +242,7 @@ class ClimateInstrumentSerializer(serializers.Serializer[Any]):
 
 class ClimateGroupSerializer(serializers.Serializer[Any]):
     group = serializers.CharField(help_text=_("Identifiant du groupe de résultats."))
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     published = serializers.BooleanField(
         help_text=_("Faux quand la règle de confidentialité masque ce groupe.")
     )
@@ -276,7 +282,7 @@ class SalesBatchSerializer(serializers.Serializer[Any]):
         required=False,
         help_text=_("Périmètre d'import (par défaut le plus haut où vous pouvez écrire)."),
     )
-    rows = SalesRowSerializer(many=True, allow_empty=False, max_length=10_000)
+    rows = SalesRowSerializer(many=True, allow_empty=False, max_length=10_000)  # type: ignore[call-arg]
 
 
 class SalesRejectSerializer(serializers.Serializer[Any]):

@@ -285,8 +285,19 @@ class ClimateResultViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         wanted = request.query_params.get("campaign")
         if wanted is not None:
             campaigns = [c for c in campaigns if str(c.code) == wanted]
-        page = self.paginate_queryset(campaigns)  # type: ignore[arg-type]
+        page = self.paginate_queryset(campaigns)
         rows = [_climate_result(request.user, c) for c in page or []]
+        from pouls.lib.audit import do_audit
+
+        for campaign, row in zip(page or [], rows, strict=True):
+            if any(g["published"] for g in row["groups"]):
+                # Like the results pages: reading published climate figures is audited.
+                do_audit(
+                    request.user,
+                    "climate.viewed",
+                    perimeter=campaign.perimeter_id,
+                    target=str(campaign.code),
+                )
         return self.get_paginated_response(S.ClimateResultSerializer(rows, many=True).data)
 
 

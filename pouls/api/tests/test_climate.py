@@ -52,6 +52,11 @@ def test_only_published_groups_carry_figures(world: World) -> None:
         assert not group["published"] and group["n"] is None and group["instruments"] == []
         assert group["reason"] and "2" not in group["reason"]
     assert _results(world, "charlie") == []
+    from pouls.org.models import AuditEvent
+
+    assert AuditEvent.objects.filter(
+        actor=p.bob, action="climate.viewed", target=str(lille.code)
+    ).exists()
     alice = {r["name"] for r in _results(world, "alice")}
     assert alice == {"Climat Lille", "Climat Lille (peu)", "Climat Marseille"}
 
