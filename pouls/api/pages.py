@@ -123,6 +123,6 @@ def webhook_detail(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 def webhook_disable(request: AuthedRequest, code: str) -> HttpResponse:
     endpoint = get_for_user_or_404(WebhookEndpoint, request.user, code, "admin")
-    do_disable_endpoint(endpoint)
+    do_disable_endpoint(request.user, endpoint)
     messages.success(request, _("Webhook désactivé : plus aucun envoi vers cette adresse."))
     return redirect("api-webhook-list")

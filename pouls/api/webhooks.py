@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from pouls.api.models import WebhookDelivery, WebhookEndpoint
+from pouls.lib.scoping import may_act
 from pouls.org.models import Perimeter
 
 logger = logging.getLogger(__name__)
@@ -82,8 +83,10 @@ def check_url(url: str) -> str:
 def do_create_endpoint(
     user: Any, perimeter: Perimeter, *, url: str, events: Sequence[str]
 ) -> tuple[WebhookEndpoint, str]:
-    """Register an endpoint (the caller checked the admin right); returns it and its secret,
-    which the page shows once."""
+    """Register an endpoint on a perimeter the user administers (403 otherwise); returns it
+    and its secret, which the page shows once."""
+    if not may_act(user, "admin", perimeter.pk):
+        raise PermissionDenied
     unknown = set(events) - set(Event.values)
     if unknown or not events:
         raise ValidationError(_("Choisissez au moins un événement connu."), code="events")
@@ -99,8 +102,10 @@ def do_create_endpoint(
     return endpoint, secret
 
 
-def do_disable_endpoint(endpoint: WebhookEndpoint) -> None:
-    """Stop sending to it; pending deliveries are given up."""
+def do_disable_endpoint(user: Any, endpoint: WebhookEndpoint) -> None:
+    """Stop sending to it (admins of its perimeter only); pending deliveries are given up."""
+    if not may_act(user, "admin", endpoint.perimeter_id):
+        raise PermissionDenied
     now = timezone.now()
     with transaction.atomic():
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(disabled_at=now)

@@ -205,7 +205,7 @@ def test_events_go_only_to_endpoints_above_and_asking_for_them(personas: Persona
     disabled, _s = do_create_endpoint(
         personas.alice, personas.nord, url="https://d.example/", events=["callback.created"]
     )
-    do_disable_endpoint(disabled)
+    do_disable_endpoint(personas.alice, disabled)
     from pouls.chain import after_answer
 
     feedback = make_feedback(perimeter=personas.lille_team, nps=0, text="")
@@ -213,6 +213,22 @@ def test_events_go_only_to_endpoints_above_and_asking_for_them(personas: Persona
     feedback.save(update_fields=["callback_consent"])
     assert after_answer(feedback.pk) == 1
     assert list(WebhookDelivery.objects.values_list("endpoint", flat=True)) == [lille.pk]
+
+
+def test_the_actions_check_the_admin_right(personas: Personas) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        do_create_endpoint(
+            personas.carol, personas.lille, url="https://a.example/", events=["signal.created"]
+        )
+    endpoint, _s = do_create_endpoint(
+        personas.alice, personas.lille, url="https://a.example/", events=["signal.created"]
+    )
+    with pytest.raises(PermissionDenied):
+        do_disable_endpoint(personas.bob, endpoint)
+    endpoint.refresh_from_db()
+    assert endpoint.is_active
 
 
 def test_only_https_unless_localhost_is_allowed(settings: Any) -> None:
