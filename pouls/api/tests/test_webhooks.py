@@ -358,3 +358,28 @@ def test_the_worker_task_delivers_and_plans_the_next_retry(
     assert deliver_webhooks.call() == 0
     planned = DBTaskResult.objects.get(task_path__endswith="deliver_webhooks")
     assert planned.run_after is not None and planned.run_after > timezone.now()
+
+
+def test_the_import_task_announces_its_end(personas: Personas, tmp_path: Any) -> None:
+    from pouls.feedback.tasks import import_feedback_file
+
+    do_create_endpoint(
+        personas.alice, personas.nord, url="https://crm.example/", events=["import.finished"]
+    )
+    path = tmp_path / "retours.csv"
+    path.write_text(
+        "Magasin;Date;Note;Commentaire\nSite Lille;01/12/2026;9;Très bien, merci Jean Dupont.\n",
+        encoding="utf-8",
+    )
+    batch = Import.objects.create(
+        perimeter=personas.nord,
+        created_by=personas.carol,
+        file_name="retours.csv",
+        file_sha256="0" * 64,
+    )
+    import_feedback_file.call(str(batch.code), str(path))
+    delivery = WebhookDelivery.objects.get(event="import.finished")
+    data = json.loads(delivery.body)["data"]
+    assert data["import"] == str(batch.code)
+    assert (data["status"], data["read"], data["accepted"]) == ("done", "1", "1")
+    assert "Dupont" not in delivery.body and "retours.csv" not in delivery.body
