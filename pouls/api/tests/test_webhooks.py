@@ -383,3 +383,43 @@ def test_the_import_task_announces_its_end(personas: Personas, tmp_path: Any) ->
     assert data["import"] == str(batch.code)
     assert (data["status"], data["read"], data["accepted"]) == ("done", "1", "1")
     assert "Dupont" not in delivery.body and "retours.csv" not in delivery.body
+
+
+def test_an_analysis_pass_announces_new_signals_only(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The detection itself is tested in pouls/watch; here a stand-in finds one new signal
+    while an older one exists, and only the new one is announced."""
+    from pouls.chain import after_analysis
+    from pouls.watch import detection
+    from pouls.watch.models import ThemeSignal
+
+    week = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday() + 7)
+
+    def signal(theme: str) -> ThemeSignal:
+        return ThemeSignal.objects.create(
+            perimeter=personas.lille,
+            theme=theme,
+            kind="surge",
+            first_seen=week,
+            last_seen=week,
+            count=9,
+            expected=2.0,
+        )
+
+    old = signal("delivery")
+    found: list[ThemeSignal] = []
+
+    def detect_recent(today: object = None) -> int:
+        found.append(signal("checkout_payment"))
+        return 1
+
+    monkeypatch.setattr(detection, "detect_recent", detect_recent)
+    do_create_endpoint(
+        personas.alice, personas.group, url="https://crm.example/", events=["signal.created"]
+    )
+    assert after_analysis().signals_found == 1
+    [delivery] = WebhookDelivery.objects.filter(event="signal.created")
+    data = json.loads(delivery.body)["data"]
+    assert data["signal"] == str(found[0].code) != str(old.code)
+    assert data["theme"] == "checkout_payment"
