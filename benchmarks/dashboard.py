@@ -5,7 +5,9 @@ times N requests of the group dashboard over all data (alice) and of a store das
 through Django's full request stack (middleware, scoping, queries, template). For comparison,
 in the same run, it times the naive path a user would otherwise take: export every feedback
 row and compute the same NPS, interval and weekly trend in Python. Prints medians, p95 and the
-machine. Target (issue 2): group dashboard median under 300 ms on SQLite.
+machine. Target (issue 2): group dashboard median under 300 ms on SQLite. Also times the
+verbatim explorer's French full-text search (10 queries, alice on the group) and the callback
+queue (first page, alice on the group) (issue 17: median under 300 ms each).
 """
 
 from __future__ import annotations
@@ -108,6 +110,28 @@ def main() -> None:
     print(_summary("store dashboard, 90 days (bob)", _timings(page("bob", lille, ""), n)))
     store_trend = _timings(page("bob", lille, "", "web-perimeter-trend"), n)
     print(_summary("store weekly trend JSON (bob)", store_trend))
+    words = [
+        "livraison",
+        "attente caisse",
+        "vendeur",
+        "retard",
+        "remboursement",
+        "accueil",
+        "prix",
+        "parking",
+        "conseil",
+        "delai",
+    ]
+    searches = [
+        page("alice", group, f"?q={w.replace(' ', '+')}", "web-verbatim-list") for w in words
+    ]
+    search_ms = [ms for search in searches for ms in _timings(search, max(n // 10, 3))]
+    print(_summary("verbatim search, 10 French queries (alice)", search_ms))
+    from pouls.callbacks.actions import do_queue_recent_callbacks
+
+    do_queue_recent_callbacks()
+    queue = page("alice", group, "", "callbacks-callback-queue")
+    print(_summary("callback queue, first page (alice)", _timings(queue, n)))
     naive_ms = _timings(naive_export, n)
     print(_summary("naive: export all rows + compute in Python", naive_ms))
     ratio = statistics.median(naive_ms) / statistics.median(group_ms)

@@ -116,3 +116,14 @@ def after_reorganisation() -> int:
         (time.perf_counter() - started) * 1000,
     )
     return periods
+
+
+def after_erasure(days: set[dt.date]) -> int:
+    """After a customer's rows were erased: the figures of the days they were received on are
+    rebuilt from the rows left (the rollups must not keep counting them); how many periods."""
+    from pouls.rollups.fill import fill_pending, mark_pending
+
+    if not days:
+        return 0
+    mark_pending(days)
+    return fill_pending()

@@ -60,6 +60,39 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _contact_keys() -> tuple[list[str], str]:
+    """Keys of customers' callback contacts (Fernet, first one encrypts, all decrypt) and where
+    they come from. Kept outside the database: a dump or backup alone holds no readable
+    contact. Production without a key starts, but storing or reading a contact then fails
+    with a message naming POULS_CONTACT_KEY (`manage.py check --deploy` warns earlier)."""
+    raw = env_secret("POULS_CONTACT_KEY")
+    if raw:
+        source = (
+            "POULS_CONTACT_KEY_FILE"
+            if os.environ.get("POULS_CONTACT_KEY_FILE")
+            else "POULS_CONTACT_KEY"
+        )
+        return raw.replace(",", " ").split(), source
+    if TESTING:
+        # Fixed throw-away key (32 bytes, base64): the tests read back what they stored.
+        return ["cG91bHMtdGVzdHMtb25seS1jb250YWN0LWtleSEhISE="], "tests"
+    if DEMO or DEBUG:
+        from cryptography.fernet import Fernet
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path = DATA_DIR / CONTACT_KEY_FILE
+        if not path.exists():
+            path.write_text(Fernet.generate_key().decode() + "\n", encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").replace(",", " ").split(), "data directory"
+    return [], ""
+
+
+# The demo's generated contact key, beside its secret key (never inside the database).
+CONTACT_KEY_FILE = "contact-key"
+POULS_CONTACT_KEYS, POULS_CONTACT_KEY_SOURCE = _contact_keys()
 ALLOWED_HOSTS = env_list("POULS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("POULS_CSRF_TRUSTED_ORIGINS", [])
 
@@ -265,6 +298,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Closed loop: hours within which a detractor who consented should be called back.
 POULS_CALLBACK_SLA_HOURS = env_int("POULS_CALLBACK_SLA_HOURS", 48, minimum=1)
+# Free texts (feedback verbatims, quarantined rows) and customers' contacts are purged this
+# many months after the feedback was received, by the daily `purge_personal_data`. Default: 24.
+POULS_RETENTION_MONTHS = env_int("POULS_RETENTION_MONTHS", 24, minimum=1)
 # Public survey forms: answers accepted per hour from one IP address and on one link
 # (Django's cache holds the counters; use a shared cache when several processes serve).
 POULS_SURVEY_POSTS_PER_IP = env_int("POULS_SURVEY_POSTS_PER_IP", 10, minimum=1)

@@ -226,3 +226,27 @@ def make_callback(*, feedback: Feedback, created_at: dt.datetime | None = None) 
         created_at=created,
         due_at=created + dt.timedelta(hours=48),
     )
+
+
+def text_cells() -> list[tuple[str, str, str]]:
+    """Every non-empty cell of every table of the database, as text (table, column, value):
+    what a copy of the database file would show to whoever reads it."""
+    from django.db import connection
+
+    cells: list[tuple[str, str, str]] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT * FROM {quoted}")  # noqa: S608 - names from introspection
+            columns = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                for column, value in zip(columns, row, strict=True):
+                    if value is None or value == "":
+                        continue
+                    text = (
+                        bytes(value).decode("utf-8", "replace")
+                        if isinstance(value, bytes | memoryview)
+                        else str(value)
+                    )
+                    cells.append((table, column, text))
+    return cells

@@ -54,15 +54,18 @@ def _indicators(qs: Any, fields: list[tuple[str, str]]) -> list[Indicator]:
 def sales_and_activity(
     user: Any,
     perimeter_ids: Iterable[int],
-    since: dt.date,
+    since: dt.date | None,
     until: dt.date | None = None,
     *,
     person_id: int | None = None,
 ) -> list[Indicator]:
-    """Sums over the days in [since, until) (no end: up to the latest day), for the
-    perimeters' rows, or one person's rows only when ``person_id`` is given."""
+    """Sums over the days in [since, until) (no start: all history; no end: up to the
+    latest day), for the perimeters' rows, or one person's rows only when ``person_id``
+    is given."""
     ids = list(perimeter_ids)
-    days = Q(perimeter_id__in=ids, date__gte=since)
+    days = Q(perimeter_id__in=ids)
+    if since is not None:
+        days &= Q(date__gte=since)
     if until is not None:
         days &= Q(date__lt=until)
     if person_id is not None:

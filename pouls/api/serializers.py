@@ -131,6 +131,14 @@ class TrendPointSerializer(serializers.Serializer[Any]):
     result = ResultSerializer()
 
 
+class LeftOutWeekSerializer(serializers.Serializer[Any]):
+    """A week kept off the trend line: unfinished (current_week) or cut by the window."""
+
+    week = serializers.DateField()
+    reason = serializers.ChoiceField(choices=["current_week", "cut_by_window"])
+    result = ResultSerializer()
+
+
 class ThemeShareSerializer(serializers.Serializer[Any]):
     theme = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
@@ -143,7 +151,8 @@ class FiguresSerializer(serializers.Serializer[Any]):
     perimeter = serializers.UUIDField()
     since = serializers.DateField(allow_null=True)
     nps = ResultSerializer()
-    trend = TrendPointSerializer(many=True)
+    trend = TrendPointSerializer(many=True, help_text=_("Semaines entières seulement."))
+    left_out = LeftOutWeekSerializer(many=True)
     themes = ThemeShareSerializer(many=True)
     theme_weeks = serializers.IntegerField()
 

@@ -33,9 +33,17 @@ from pouls.feedback.importers.mapping import MappingError
 from pouls.feedback.importers.pipeline import do_import_feedback
 from pouls.feedback.importers.readers import FileRejected
 from pouls.feedback.models import Feedback, QuarantinedRow
+from pouls.lib.dates import week_start
 from pouls.lib.scoping import Action
 from pouls.org.models import Perimeter, Person
-from pouls.rollups.queries import THEME_WEEKS, nps_counts, nps_of, theme_shares, weekly_trend
+from pouls.rollups.queries import (
+    THEME_WEEKS,
+    nps_counts,
+    nps_of,
+    split_whole_weeks,
+    theme_shares,
+    weekly_trend,
+)
 from pouls.surveys.models import SurveyLink
 from pouls.watch.models import ThemeSignal
 
@@ -93,11 +101,15 @@ class PerimeterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         # The dashboard's "N last days": today and the N - 1 days before.
         since = timezone.localdate() - dt.timedelta(days=days - 1)
         counts = nps_counts(request.user, [perimeter.pk], since)
+        today = timezone.localdate()
+        points = weekly_trend(request.user, perimeter.pk, week_start(since))
+        whole, apart = split_whole_weeks(points, since, today, today)
         data = {
             "perimeter": perimeter.code,
             "since": since,
             "nps": nps_of(counts, perimeter.pk),
-            "trend": weekly_trend(request.user, perimeter.pk),
+            "trend": whole,
+            "left_out": [{"week": p.week, "reason": r, "result": p.result} for p, r in apart],
             "themes": theme_shares(
                 request.user, perimeter.pk, THEME_WEEKS, timezone.localdate(), theme_labels()
             ),

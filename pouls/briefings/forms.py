@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pouls.briefings.models import Briefing, Commitment, Period
 from pouls.briefings.queries import SECTION_KEYS, SECTION_TITLES, default_start
-from pouls.org.models import Person
+from pouls.org.models import Perimeter, Person
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
@@ -21,7 +21,9 @@ class BriefingForm(forms.Form):
     start = forms.DateField(
         label=_("Début de la période"),
         required=False,
-        help_text=_("Laisser vide : la dernière semaine (ou journée) complète."),
+        help_text=_(
+            "Laisser vide : la dernière semaine complète (ou le dernier jour d'ouverture)."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     sections = forms.MultipleChoiceField(
@@ -32,12 +34,18 @@ class BriefingForm(forms.Form):
         error_messages={"required": _("Choisissez au moins une section à présenter.")},
     )
 
+    def __init__(
+        self, data: Any = None, *, user: Any = None, perimeter: Perimeter | None = None
+    ) -> None:
+        super().__init__(data)
+        self.user, self.perimeter = user, perimeter
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         period = data.get("period")
         if not period:
             return data
-        start = data.get("start") or default_start(period)
+        start = data.get("start") or default_start(period, user=self.user, perimeter=self.perimeter)
         if start >= timezone.localdate():
             self.add_error(
                 "start",

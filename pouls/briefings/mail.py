@@ -52,7 +52,7 @@ def send_scheduled_briefings(today: dt.date | None = None) -> SendReport:
             )
             skipped += 1
             continue
-        start = default_start(schedule.period, today)
+        start = default_start(schedule.period, today, user=user, perimeter=schedule.perimeter)
         briefing = do_create_briefing(user, schedule.perimeter, schedule.period, start)
         try:
             send_mail(

@@ -8,16 +8,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from pouls.activity.models import SalesFact
 from pouls.briefings import sections
 from pouls.briefings.models import Briefing, Commitment, Period
 from pouls.lib.dates import last_complete_week
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_subtree_ids
+from pouls.rollups.models import Dimension, MetricValue
+from pouls.rollups.models import Period as RollupPeriod
 
 SNAPSHOT_VERSION = 1
 # Section keys in presentation order, with their builder (7 and 8 are built last: the
@@ -54,12 +57,52 @@ _BUILDERS: dict[str, Callable[[sections.Scope], sections.Section]] = {
 BALANCE_DAYS = 28
 
 
-def default_start(period: str, today: dt.date | None = None) -> dt.date:
-    """The last whole period: yesterday, or last week's Monday."""
+# How far back a daily briefing looks for the last day the store was open.
+OPEN_DAY_LOOKBACK = 14
+
+
+def default_start(
+    period: str,
+    today: dt.date | None = None,
+    *,
+    user: Any = None,
+    perimeter: Perimeter | None = None,
+) -> dt.date:
+    """The last whole period: the last day the perimeter was open (yesterday when no
+    perimeter is given), or last week's Monday."""
     today = today or timezone.localdate()
     if period == Period.DAILY:
+        if user is not None and perimeter is not None:
+            return last_open_day(user, perimeter, today)
         return today - dt.timedelta(days=1)
     return last_complete_week(today)
+
+
+def last_open_day(user: Any, perimeter: Perimeter, today: dt.date) -> dt.date:
+    """The last day before ``today`` on which the perimeter's subtree had customer feedback
+    or sales (a Monday's daily briefing covers Saturday when the store closes on Sunday);
+    yesterday when nothing was recorded over the last two weeks. Two queries, both scoped."""
+    floor = today - dt.timedelta(days=OPEN_DAY_LOOKBACK)
+    feedback_day = (
+        MetricValue.objects.for_user(user)
+        .filter(
+            perimeter=perimeter,
+            period=RollupPeriod.DAY,
+            dimension=Dimension.ALL,
+            feedback__gt=0,
+            start__gte=floor,
+            start__lt=today,
+        )
+        .aggregate(last=Max("start"))["last"]
+    )
+    sales_day = (
+        SalesFact.objects.for_user(user)
+        .filter(perimeter_id__in=list_subtree_ids(user, perimeter), date__gte=floor, date__lt=today)
+        .filter(Q(revenue__gt=0) | Q(orders__gt=0))
+        .aggregate(last=Max("date"))["last"]
+    )
+    days = [d for d in (feedback_day, sales_day) if d is not None]
+    return max(days) if days else today - dt.timedelta(days=1)
 
 
 def period_end(period: str, start: dt.date) -> dt.date:
@@ -146,6 +189,7 @@ def list_commitments(user: Any, briefing: Briefing) -> list[Commitment]:
 
 @dataclass(frozen=True, slots=True)
 class Balance:
+    perimeter: str
     briefings: int
     figures_points: int
     customer_points: int
@@ -159,28 +203,39 @@ class Balance:
     @property
     def sentence(self) -> str:
         share = self.figures_share
+        weeks = self.days // 7
         if share is None:
             return _(
-                "Aucun point d'équipe présenté ces %(weeks)s dernières semaines : le compteur "
-                "d'équilibre démarrera au premier."
-            ) % {"weeks": self.days // 7}
+                "Aucun point d'équipe présenté pour %(perimeter)s ces %(weeks)s dernières "
+                "semaines : le compteur d'équilibre démarrera au premier."
+            ) % {"weeks": weeks, "perimeter": self.perimeter}
+        presented = ngettext(
+            "%(n)d point d'équipe présenté", "%(n)d points d'équipe présentés", self.briefings
+        ) % {"n": self.briefings}
         return _(
-            "Ces %(weeks)s dernières semaines, %(share)s %% de vos points d'équipe ont porté sur "
-            "les chiffres et %(customers)s %% sur les clients (%(n)s points d'équipe présentés)."
+            "Ces %(weeks)s dernières semaines, les points d'équipe de %(perimeter)s ont porté "
+            "à %(share)s %% sur les chiffres et à %(customers)s %% sur les clients "
+            "(%(presented)s)."
         ) % {
-            "weeks": self.days // 7,
+            "weeks": weeks,
+            "perimeter": self.perimeter,
             "share": round(100 * share),
             "customers": 100 - round(100 * share),
-            "n": self.briefings,
+            "presented": presented,
         }
 
 
-def manager_balance(user: Any, today: dt.date | None = None, days: int = BALANCE_DAYS) -> Balance:
-    """The balance of the briefings ``user`` presented over the last ``days`` days."""
+def perimeter_balance(
+    user: Any, perimeter: Perimeter, today: dt.date | None = None, days: int = BALANCE_DAYS
+) -> Balance:
+    """The balance of the perimeter's briefings presented over the last ``days`` days,
+    whoever presented them (the team's balance, not one manager's)."""
     today = today or timezone.localdate()
     since = dt.datetime.combine(
         today - dt.timedelta(days=days - 1), dt.time.min, timezone.get_current_timezone()
     )
-    rows = Briefing.objects.for_user(user).filter(presented_by=user, presented_at__gte=since)
-    totals = rows.aggregate(f=Sum("figures_points"), c=Sum("customer_points"))
-    return Balance(rows.count(), totals["f"] or 0, totals["c"] or 0, days)
+    rows = Briefing.objects.for_user(user).filter(
+        perimeter=perimeter, presented_at__isnull=False, presented_at__gte=since
+    )
+    totals = rows.aggregate(n=Count("pk"), f=Sum("figures_points"), c=Sum("customer_points"))
+    return Balance(perimeter.name, totals["n"], totals["f"] or 0, totals["c"] or 0, days)

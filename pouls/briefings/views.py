@@ -22,7 +22,7 @@ from pouls.briefings.forms import (
 )
 from pouls.briefings.models import Briefing, BriefingSchedule, Commitment
 from pouls.briefings.mypulse import get_my_pulse
-from pouls.briefings.queries import list_briefings, list_commitments, manager_balance
+from pouls.briefings.queries import list_briefings, list_commitments, perimeter_balance
 from pouls.briefings.render import PdfUnavailable, render_markdown, render_pdf
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404, may_act
@@ -41,7 +41,7 @@ def _list_page(
         "perimeter": perimeter,
         "form": form,
         "briefings": list_briefings(request.user, perimeter),
-        "balance": manager_balance(request.user),
+        "balance": perimeter_balance(request.user, perimeter),
         "can_change": _can_change(request.user, perimeter),
         "subscribed": set(
             BriefingSchedule.objects.for_user(request.user)
@@ -57,14 +57,14 @@ def _list_page(
 @require_GET
 def briefing_list(request: AuthedRequest, code: str) -> HttpResponse:
     perimeter = get_for_user_or_404(Perimeter, request.user, code)
-    return _list_page(request, perimeter, BriefingForm())
+    return _list_page(request, perimeter, BriefingForm(user=request.user, perimeter=perimeter))
 
 
 @login_required
 @require_POST
 def briefing_create(request: AuthedRequest, code: str) -> HttpResponse:
     perimeter = get_for_user_or_404(Perimeter, request.user, code, "run")
-    form = BriefingForm(request.POST)
+    form = BriefingForm(request.POST, user=request.user, perimeter=perimeter)
     if not form.is_valid():
         return _list_page(request, perimeter, form, status=400)
     briefing = actions.do_create_briefing(

@@ -21,7 +21,7 @@ from pouls.callbacks.models import CLOSING, Callback, CallLog
 from pouls.feedback.models import Feedback
 from pouls.lib import privacy
 from pouls.lib.scoping import ROLES_FOR_ACTION, may_act
-from pouls.org.models import Grant, Perimeter
+from pouls.org.models import Grant, Perimeter, Person
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,10 @@ def _eligible(feedback_ids: Sequence[int]) -> Iterable[Feedback]:
 
 def do_queue_callbacks(feedback_ids: Sequence[int]) -> int:
     """Put the eligible feedback into their store's callback queue, assigned to the seller
-    involved when known. Idempotent: a feedback is queued once (unique constraint too)."""
+    involved when known. Idempotent: a feedback is queued once (unique constraint too).
+
+    The loop starts when the customer answered: the deadline is the answer's time plus the
+    SLA, so answers imported (or the demo built) at once keep their own deadlines."""
     now = timezone.now()
     rows = [
         Callback(
@@ -60,8 +63,8 @@ def do_queue_callbacks(feedback_ids: Sequence[int]) -> int:
             reason=Callback.Reason.DETRACTOR
             if f.nps is not None and f.nps <= 6
             else Callback.Reason.NEGATIVE_PASSIVE,
-            created_at=now,
-            due_at=now + sla(),
+            created_at=min(f.received_at, now),
+            due_at=min(f.received_at, now) + sla(),
         )
         for f in _eligible(feedback_ids)
     ]
@@ -91,6 +94,19 @@ def can_log(user: Any, callback: Callback) -> bool:
     if assignee is not None and assignee.user_id is not None and assignee.user_id == user.pk:
         return bool(user.is_active)
     return may_act(user, "run", callback.perimeter_id)
+
+
+def do_assign_callbacks(user: Any, callbacks: Sequence[Callback], person: Person) -> int:
+    """Give these callbacks to ``person`` (bulk « prise en charge »); the caller chose them
+    through ``for_user(user, "run")``, re-checked after the write (rolls back if not)."""
+    pks = [c.pk for c in callbacks]
+    with transaction.atomic():
+        updated = Callback.objects.filter(pk__in=pks).update(assignee=person)
+        allowed = Callback.objects.for_user(user, "run").filter(pk__in=pks).count()
+        if allowed != len(pks) or not Person.objects.for_user(user).filter(pk=person.pk).exists():
+            raise PermissionDenied
+    logger.info("callbacks assigned: %d", updated)
+    return updated
 
 
 def do_log_call(user: Any, callback: Callback, *, outcome: str, note: str) -> CallLog:

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pouls.callbacks.models import SPOKEN, Callback, CallLog
 from pouls.feedback.models import CallbackContact, Feedback
@@ -21,24 +23,53 @@ from pouls_analysis.stats.compare import (
 )
 from pouls_analysis.stats.scores import NpsResult, nps_from_scores
 
-
-def list_queue(user: Any, perimeter_ids: list[int]) -> QuerySet[Callback]:
-    """Open callbacks of these perimeters, the most urgent first."""
-    return (
-        Callback.objects.for_user(user)
-        .filter(perimeter_id__in=perimeter_ids, closed_at__isnull=True)
-        .select_related("feedback", "perimeter", "assignee")
-        .order_by("due_at", "pk")
-    )
+NPS_BANDS = {"0-3": (0, 3), "4-6": (4, 6), "7-8": (7, 8)}
+ORDERS = {
+    "due": ("due_at", "pk"),
+    "nps": ("feedback__nps", "due_at", "pk"),
+    "recent": ("-feedback__received_at", "pk"),
+    "perimeter": ("perimeter__path", "due_at", "pk"),
+}
 
 
-def list_recently_closed(user: Any, perimeter_ids: list[int], limit: int = 20) -> list[Callback]:
-    return list(
-        Callback.objects.for_user(user)
-        .filter(perimeter_id__in=perimeter_ids, closed_at__isnull=False)
-        .select_related("feedback", "perimeter", "assignee")
-        .order_by("-closed_at")[:limit]
-    )
+def list_callbacks(
+    user: Any, perimeter_ids: list[int], data: dict[str, Any], now: dt.datetime
+) -> QuerySet[Callback]:
+    """The queue page's callbacks: these perimeters (or the chosen sub-perimeter's, already
+    in ``perimeter_ids``), filtered by status, overdue, assignee and score band, in the
+    chosen order (``callbacks.forms.QueueFilterForm``'s cleaned data)."""
+    qs = Callback.objects.for_user(user).filter(perimeter_id__in=perimeter_ids)
+    status = data.get("statut") or "open"
+    if status == "open":
+        qs = qs.filter(closed_at__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(closed_at__isnull=False)
+    if data.get("retard"):
+        qs = qs.filter(closed_at__isnull=True, due_at__lte=now)
+    if data.get("personne"):
+        qs = qs.filter(assignee=data["personne"])
+    if data.get("nps") in NPS_BANDS:
+        low, high = NPS_BANDS[data["nps"]]
+        qs = qs.filter(feedback__nps__gte=low, feedback__nps__lte=high)
+    order = ORDERS.get(data.get("tri") or "due", ORDERS["due"])
+    return qs.select_related("feedback", "perimeter", "assignee").order_by(*order)
+
+
+def time_left(due_at: dt.datetime, now: dt.datetime) -> str:
+    """The SLA in words: time left before the deadline, or how late it is."""
+    seconds = (due_at - now).total_seconds()
+    hours = int(abs(seconds) // 3600)
+    if hours >= 48:
+        days = hours // 24
+        span = ngettext("%(n)d jour", "%(n)d jours", days) % {"n": days}
+    elif hours >= 1:
+        span = ngettext("%(n)d heure", "%(n)d heures", hours) % {"n": hours}
+    else:
+        minutes = max(int(abs(seconds) // 60), 1)
+        span = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    if seconds >= 0:
+        return _("reste %(span)s") % {"span": span}
+    return _("en retard de %(span)s") % {"span": span}
 
 
 def list_logs(user: Any, callback: Callback) -> list[CallLog]:

@@ -9,6 +9,11 @@ from pouls.callbacks import views
 urlpatterns = [
     path("p/<uuid:code>/rappels/", views.callback_queue, name="callbacks-callback-queue"),
     path(
+        "p/<uuid:code>/rappels/attribuer/",
+        views.callback_assign,
+        name="callbacks-callback-assign",
+    ),
+    path(
         "p/<uuid:code>/rappels/chiffres/",
         views.callback_figures,
         name="callbacks-callback-figures",

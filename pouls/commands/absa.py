@@ -33,6 +33,9 @@ class Sentence:
     text: str
     review_text: str
     opinions: tuple[Opinion, ...]
+    # Where ``text`` starts in ``review_text`` (negative when leading spaces were dropped):
+    # a span of the sentence is ``review_offset + start`` in the review.
+    review_offset: int = 0
 
 
 def read_semeval(path: Path) -> list[Sentence]:
@@ -46,17 +49,23 @@ def read_semeval(path: Path) -> list[Sentence]:
         rid = review.get("rid", "")
         nodes = [s for s in review.iter("sentence") if s.get("OutOfScope") != "TRUE"]
         review_text = " ".join((s.findtext("text") or "").strip() for s in nodes)
+        offset = 0
         for node in nodes:
+            raw = node.findtext("text") or ""
+            lead = len(raw) - len(raw.lstrip())
             opinions = tuple(
                 Opinion(
-                    category=o.get("category", ""),
+                    # Upper case: files and taxonomies spell the same category differently
+                    # ("FOOD#QUALITY", "Food#Quality"); the comparison is case-insensitive.
+                    category=o.get("category", "").upper(),
                     polarity=o.get("polarity", ""),
                     start=int(o.get("from") or 0),
                     end=int(o.get("to") or 0),
                 )
                 for o in node.iter("Opinion")
             )
-            sentences.append(Sentence(rid, node.findtext("text") or "", review_text, opinions))
+            sentences.append(Sentence(rid, raw, review_text, opinions, offset - lead))
+            offset += len(raw.strip()) + 1
     if not sentences:
         raise click.ClickException(f"{path}: no <Review>/<sentence> elements found.")
     if not any(s.text.strip() for s in sentences):
@@ -64,6 +73,11 @@ def read_semeval(path: Path) -> list[Sentence]:
             f"{path}: every <text> is empty; fill the texts with the organisers' download tool."
         )
     return sentences
+
+
+def _aliases(tax: Any) -> dict[str, str]:
+    """The taxonomy's alias -> theme map with upper-case aliases (as read_semeval's)."""
+    return {alias.upper(): theme for alias, theme in tax.by_alias().items()}
 
 
 def slot1_scores(gold: Sequence[set[str]], predicted: Sequence[set[str]]) -> dict[str, float]:
@@ -103,7 +117,7 @@ def evaluate_split(
         raise click.ClickException(str(exc)) from exc
     if train is not None:
         tax = with_learned_themes(tax, train)
-    theme_of = tax.by_alias()
+    theme_of = _aliases(tax)
     categories = {o.category for s in [*test, *(train or [])] for o in s.opinions}
     if train is not None and categories and not categories & set(theme_of):
         raise click.ClickException(
@@ -133,7 +147,7 @@ def evaluate_split(
     ]
     mentions = [(s, o) for s in test for o in s.opinions]
     if train is None:
-        right = _lexicon_polarities(model, mentions)
+        right = _lexicon_polarities(mentions)
     else:
         train_mentions = [(s, o) for s in train for o in s.opinions]
         polarity = AspectPolarityModel(preprocessor=model.preprocessor_, random_state=0).fit(
@@ -169,7 +183,7 @@ def with_learned_themes(tax: Any, train: Sequence[Sentence], n_lemmas: int = 8) 
     from pouls_analysis.themes.lexical import LemmaAnalyzer
     from pouls_analysis.themes.taxonomy import Theme
 
-    mapped = tax.by_alias()
+    mapped = _aliases(tax)
     unmapped = sorted({o.category for s in train for o in s.opinions} - set(mapped))
     if not unmapped:
         return tax
@@ -219,15 +233,38 @@ def with_learned_themes(tax: Any, train: Sequence[Sentence], n_lemmas: int = 8) 
     return dataclasses.replace(tax, themes=(*tax.themes, *learned))
 
 
-def _lexicon_polarities(model: Any, mentions: Sequence[tuple[Sentence, Opinion]]) -> list[bool]:
-    from pouls_analysis.themes.polarity import mention_polarity, polarity_label
+def _lexicon_polarities(mentions: Sequence[tuple[Sentence, Opinion]]) -> list[bool]:
+    """Zero-shot polarity of each gold opinion, read by the lexicon on its whole review.
 
-    docs = model.preprocessor_.analyze([s.text for s, _ in mentions])
-    keys = model.preprocessor_.keys
-    return [
-        polarity_label(mention_polarity(doc, keys, o.start, o.end)) == o.polarity
-        for doc, (_, o) in zip(docs, mentions, strict=True)
-    ]
+    The opinion's target is located in the review, so the reading can fall back from its
+    clause to the neighbouring clauses, its sentence and then the rest of the review
+    (``LexiconSentiment.span_polarities``); an opinion without a target (NULL) is read on
+    its sentence.
+    """
+    from pouls_analysis.sentiment.lexicon import LexiconSentiment, label_of
+
+    lexicon = LexiconSentiment().fit()
+    by_review: dict[str, list[int]] = {}
+    for k, (sentence, _) in enumerate(mentions):
+        by_review.setdefault(sentence.review_text, []).append(k)
+    texts = list(by_review)
+    docs = lexicon.preprocessor_.transform(texts)
+    right = [False] * len(mentions)
+    for text, doc in zip(texts, docs, strict=True):
+        indices = by_review[text]
+        spans = [_review_span(*mentions[k]) for k in indices]
+        for k, score in zip(indices, lexicon.span_polarities(doc, spans), strict=True):
+            label = label_of(score, neutral_band=lexicon.neutral_band)
+            right[k] = label == mentions[k][1].polarity
+    return right
+
+
+def _review_span(sentence: Sentence, opinion: Opinion) -> tuple[int, int]:
+    if opinion.end > opinion.start:
+        return sentence.review_offset + opinion.start, sentence.review_offset + opinion.end
+    lead = len(sentence.text) - len(sentence.text.lstrip())
+    start = sentence.review_offset + lead
+    return start, start + len(sentence.text.strip())
 
 
 def _report(
@@ -316,7 +353,7 @@ def _category_coverage(
     """
     from pouls_analysis.themes.taxonomy import load_taxonomy
 
-    mapped = set(load_taxonomy(taxonomy).by_alias())
+    mapped = set(_aliases(load_taxonomy(taxonomy)))
     in_gold = {o.category for s in gold for o in s.opinions}
     if train is None:
         out: dict[str, Any] = {"unmapped_categories": sorted(in_gold - mapped)}

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pouls.lib.contact_crypto import EncryptedTextField
 from pouls.lib.ids import time_ordered_uuid
 from pouls.lib.scoping import ScopedQuerySet
 from pouls.org.models import Perimeter, Person
@@ -232,7 +233,8 @@ class CallbackContact(models.Model):
 
     feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="contact")
     perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="+")
-    contact = models.CharField(_("coordonnées"), max_length=255)
+    # Encrypted with POULS_CONTACT_KEY (kept outside the database): a dump holds only tokens.
+    contact = EncryptedTextField(_("coordonnées"))
     expires_at = models.DateTimeField()
 
     objects = ScopedQuerySet["CallbackContact"].as_manager()

@@ -20,6 +20,7 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="feedback-export-xlsx",
     ),
+    path("clients/droits/", views.customer_rights, name="feedback-customer-rights"),
     path("remontee/", views.field_report_new, name="feedback-field-report-new"),
     path("imports/", views.import_list, name="feedback-import-list"),
     path("imports/nouveau/", views.import_upload, name="feedback-import-upload"),

@@ -21,6 +21,7 @@ from pouls.feedback.actions import do_file_field_report
 from pouls.feedback.forms import (
     MAPPED_FIELDS,
     ColumnMappingForm,
+    CustomerRightsForm,
     FieldReportForm,
     ImportUploadForm,
 )
@@ -300,3 +301,68 @@ def _abandon(batch: Import, path: Path, message: str) -> None:
     batch.status, batch.message, batch.upload_name = Import.Status.FAILED, message, ""
     batch.finished_at = timezone.now()
     batch.save(update_fields=["status", "message", "upload_name", "finished_at"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_rights(request: AuthedRequest) -> HttpResponse:
+    """GDPR art. 15 and 17 for admins: find what Pouls holds about a customer in the admin's
+    perimeters, export it or erase it. The identity travels by POST only (never in a URL,
+    so never in an access log) and nothing of it is logged or audited."""
+    from django.core.exceptions import PermissionDenied
+
+    from pouls.feedback import rights
+    from pouls.lib.scoping import may_act_somewhere
+
+    if not may_act_somewhere(request.user, "admin"):
+        raise PermissionDenied
+    form = CustomerRightsForm(request.POST if request.method == "POST" else None)
+    found = None
+    if form.is_valid():
+        identity = form.cleaned_data["identite"]
+        action = form.cleaned_data["action"] or "chercher"
+        if action == "effacer":
+            if not form.cleaned_data["confirmer"]:
+                form.add_error("confirmer", _("Cochez la case pour confirmer l’effacement."))
+            else:
+                erased = rights.do_erase_customer(request.user, identity)
+                messages.success(
+                    request,
+                    _(
+                        "Effacé : %(feedback)d retour(s), %(contacts)d coordonnée(s), "
+                        "%(callbacks)d rappel(s), %(quarantine)d ligne(s) en quarantaine, "
+                        "%(invitations)d invitation(s)."
+                    )
+                    % {
+                        "feedback": erased.feedback,
+                        "contacts": erased.contacts,
+                        "callbacks": erased.callbacks,
+                        "quarantine": erased.quarantine,
+                        "invitations": erased.invitations,
+                    },
+                )
+                return redirect("feedback-customer-rights")
+        found = rights.find_customer_data(request.user, identity)
+        if action in ("json", "csv"):
+            do_audit(
+                request.user,
+                "export.downloaded",
+                target="client",
+                detail={"kind": "customer", "format": action, "rows": found.total},
+            )
+            if action == "json":
+                response = HttpResponse(
+                    rights.export_json(found), content_type="application/json; charset=utf-8"
+                )
+            else:
+                header, *lines = rights.export_csv_rows(found)
+                response = HttpResponse(
+                    to_csv(header, lines), content_type="text/csv; charset=utf-8"
+                )
+            response["Content-Disposition"] = f'attachment; filename="donnees-client.{action}"'
+            return response
+    return render(
+        request,
+        "feedback/customer_rights.html",
+        {"form": form, "found": found, "rows": rights.export_rows(found) if found else None},
+    )

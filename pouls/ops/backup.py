@@ -1,6 +1,7 @@
 """`pouls backup DEST` and `pouls restore SRC`: the database (SQLite through its online backup
 API, so the server may keep running; PostgreSQL through ``pg_dump``), the learned models, and
-a manifest. Never the secret key, which is the operator's to keep apart.
+a manifest. Never the secret key nor the contact key (the manifest names which one
+encrypted the contacts, by fingerprint), which is the operator's to keep apart.
 
 A backup is a folder: ``manifest.json``, ``database.sqlite3`` or ``database.pgdump``, and
 ``models/`` when the organisation has learned models.
@@ -18,6 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+
+from pouls.lib.contact_crypto import key_reference
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
@@ -74,6 +77,12 @@ def do_backup(dest: Path) -> dict[str, Any]:
         # The secret key is never copied: restoring needs the same POULS_SECRET_KEY (keyed
         # customer references and signed links depend on it).
         "secret_key": "not included: keep POULS_SECRET_KEY apart and set it on the new host",
+        # Contacts in the copy are encrypted: restoring them needs this key (by reference
+        # only: where it came from and its fingerprint, never the key).
+        "contact_key": {
+            **key_reference(),
+            "note": "not included: keep POULS_CONTACT_KEY apart and set it on the new host",
+        },
     }
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest

@@ -77,20 +77,39 @@ def nps_of(counts: dict[int, dict[str, int]], perimeter_id: int) -> NpsResult:
     )
 
 
-def weekly_trend(user: Any, perimeter_id: int) -> list[TrendPoint]:
-    """NPS per ISO week (Monday first, in the server's time zone) with its interval."""
-    rows = (
-        MetricValue.objects.for_user(user)
-        .filter(
-            perimeter_id=perimeter_id,
-            period=Period.WEEK,
-            dimension=Dimension.ALL,
-            nps_n__gt=0,
-        )
-        .order_by("start")
-        .values_list("start", "promoters", "passives", "detractors")
+def weekly_trend(
+    user: Any, perimeter_id: int, since: dt.date | None = None, until: dt.date | None = None
+) -> list[TrendPoint]:
+    """NPS per ISO week (Monday first, in the server's time zone) with its interval, for the
+    weeks starting in [since, until). The unfinished current week is included: callers
+    that draw a line decide what to do with it (see ``web.queries.trend_payload``)."""
+    qs = MetricValue.objects.for_user(user).filter(
+        perimeter_id=perimeter_id, period=Period.WEEK, dimension=Dimension.ALL, nps_n__gt=0
     )
+    if since is not None:
+        qs = qs.filter(start__gte=since)
+    if until is not None:
+        qs = qs.filter(start__lt=until)
+    rows = qs.order_by("start").values_list("start", "promoters", "passives", "detractors")
     return [TrendPoint(start, nps_from_counts(p, pa, d)) for start, p, pa, d in rows]
+
+
+def split_whole_weeks(
+    points: list[TrendPoint], first: dt.date | None, last: dt.date, today: dt.date
+) -> tuple[list[TrendPoint], list[tuple[TrendPoint, str]]]:
+    """The weeks a line may draw (whole, inside [first, last]) and the others with the reason
+    code: "current_week" (unfinished) or "cut_by_window". One rule for pages and the API."""
+    whole: list[TrendPoint] = []
+    apart: list[tuple[TrendPoint, str]] = []
+    for point in points:
+        sunday = point.week + dt.timedelta(days=6)
+        if point.week >= week_start(today):
+            apart.append((point, "current_week"))
+        elif (first is not None and point.week < first) or sunday > last:
+            apart.append((point, "cut_by_window"))
+        else:
+            whole.append(point)
+    return whole, apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +130,21 @@ def theme_shares(
     """Each theme's share of the analysed texts over the last ``weeks`` complete weeks,
     against the same number of weeks before (two-proportion test), most frequent first."""
     end = week_start(today)  # this week's Monday, excluded
-    middle = end - dt.timedelta(weeks=weeks)
-    start = middle - dt.timedelta(weeks=weeks)
+    return theme_shares_between(user, perimeter_id, end - dt.timedelta(weeks=weeks), end, labels)
+
+
+def theme_shares_between(
+    user: Any, perimeter_id: int, middle: dt.date | None, end: dt.date, labels: dict[str, str]
+) -> list[ThemeShare]:
+    """Each theme's share over the weeks starting in [middle, end) (Mondays; ``middle``
+    None: all history, nothing to compare with), against the same number of weeks before."""
     rows = MetricValue.objects.for_user(user).filter(
-        perimeter_id=perimeter_id, period=Period.WEEK, start__gte=start, start__lt=end
+        perimeter_id=perimeter_id, period=Period.WEEK, start__lt=end
     )
+    if middle is not None:
+        rows = rows.filter(start__gte=middle - (end - middle))
+    else:
+        middle = dt.date.min
     texts = {True: 0, False: 0}
     themes: dict[str, dict[str, int]] = {}
     for dimension, value, first, analysed, feedback, negative, positive in rows.values_list(

@@ -17,7 +17,7 @@ from pouls.feedback.models import Feedback
 from pouls.lib import privacy
 from pouls.lib.scoping import may_act
 from pouls.org.models import Perimeter, Person
-from pouls.surveys.models import Invitation, Survey, SurveyLink
+from pouls.surveys.models import Invitation, Survey, SurveyAnswer, SurveyLink
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +125,9 @@ def do_answer_survey(
             if invitation is not None:
                 raise AlreadyAnswered
             return None
+        SurveyAnswer.objects.create(
+            feedback=stored, survey_id=link.survey_id, link=link, perimeter_id=link.perimeter_id
+        )
         after_answer(stored.pk)
     logger.info("survey answer stored: link=%s feedback=%s", link.code, stored.code)
     return stored

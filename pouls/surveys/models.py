@@ -115,3 +115,29 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk} ({self.link})"
+
+
+class SurveyAnswer(models.Model):
+    """Which survey link an answer came through (the feedback row knows no survey): the
+    survey list counts its answers and links to them in the verbatim explorer."""
+
+    feedback = models.OneToOneField(
+        "feedback.Feedback", on_delete=models.CASCADE, related_name="survey_answer"
+    )
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
+    link = models.ForeignKey(SurveyLink, on_delete=models.CASCADE, related_name="answers")
+    # The answer's perimeter (the link's), for scoping.
+    perimeter = models.ForeignKey(Perimeter, on_delete=models.CASCADE, related_name="+")
+
+    objects = ScopedQuerySet["SurveyAnswer"].as_manager()
+
+    class Meta:
+        verbose_name = _("réponse à une enquête")
+        verbose_name_plural = _("réponses aux enquêtes")
+        indexes = [
+            # The survey list counts each survey's answers within the user's perimeters.
+            models.Index(fields=["survey", "perimeter"], name="surveys_answer_survey_perim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"réponse {self.feedback_id} ({self.survey_id})"

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from pouls.surveys.models import Invitation, Survey, SurveyLink
+from pouls.surveys.models import Invitation, Survey, SurveyAnswer, SurveyLink
 
 
 def visible_surveys(user: Any) -> QuerySet[Survey]:
@@ -30,8 +30,18 @@ def list_surveys(user: Any) -> QuerySet[Survey]:
     return (
         visible_surveys(user)
         .select_related("perimeter")
-        # Only the links the user may see: a store manager must not count the whole group's.
-        .annotate(link_count=Count("links", filter=Q(links__in=SurveyLink.objects.for_user(user))))
+        # Only the links and answers the user may see: a store manager must not count the
+        # whole group's.
+        .annotate(
+            link_count=Count(
+                "links", filter=Q(links__in=SurveyLink.objects.for_user(user)), distinct=True
+            ),
+            answer_count=Count(
+                "answers",
+                filter=Q(answers__in=SurveyAnswer.objects.for_user(user)),
+                distinct=True,
+            ),
+        )
         .order_by("-created_at")
     )
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pouls.lib.http import AuthedRequest
-from pouls.lib.scoping import get_for_user_or_404
+from pouls.lib.scoping import allowed_perimeter_ids, get_for_user_or_404
 from pouls.org.models import Perimeter
 from pouls.surveys.actions import do_create_invitations, do_create_survey, do_manage_survey
 from pouls.surveys.forms import InvitationsForm, ManageForm, SurveyForm
@@ -27,7 +27,12 @@ from pouls.surveys.queries import get_survey_for_user_or_404, list_links, list_s
 @require_GET
 def survey_list(request: AuthedRequest) -> HttpResponse:
     can_create = Perimeter.objects.for_user(request.user, "admin").exists()
-    context = {"surveys": list_surveys(request.user), "can_create": can_create}
+    context = {
+        "surveys": list_surveys(request.user),
+        "can_create": can_create,
+        # Answers open in the verbatim explorer of the survey's perimeter, when it is visible.
+        "visible_ids": allowed_perimeter_ids(request.user),
+    }
     return render(request, "surveys/survey_list.html", context)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<uuid:code>/", views.perimeter_dashboard, name="web-perimeter-dashboard"),
     path("p/<uuid:code>/tendance.json", views.perimeter_trend, name="web-perimeter-trend"),
     path("p/<uuid:code>/verbatims/", views.verbatim_list, name="web-verbatim-list"),
+    path("p/<uuid:code>/verbatims/export.csv", views.verbatim_export, name="web-verbatim-export"),
     path("verbatim/<uuid:code>/", views.feedback_detail, name="web-feedback-detail"),
     path("verbatim/<uuid:code>/themes/", views.theme_correction, name="web-theme-correction"),
     path("", include("pouls.watch.urls")),

@@ -10,28 +10,33 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from pouls.annotations.corrections import TextThemes, do_correct_theme, text_themes
+from pouls.annotations.corrections import (
+    TextThemes,
+    do_correct_theme,
+    text_themes,
+    theme_choices,
+)
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
-from pouls.feedback.queries import scoped_feedback
+from pouls.lib.exports import FEEDBACK_HEADER, feedback_rows, to_csv
 from pouls.lib.forms import PeriodForm
 from pouls.lib.http import AuthedRequest
 from pouls.lib.scoping import get_for_user_or_404, may_act
 from pouls.org.models import Perimeter
-from pouls.org.queries import list_breadcrumb, list_perimeters, list_subtree_ids
-from pouls.rollups.queries import weekly_trend
+from pouls.org.queries import list_breadcrumb, list_perimeters
 from pouls.web.forms import ThemeCorrectionForm, VerbatimFilterForm
-from pouls.web.queries import get_dashboard, list_home_rows, trend_payload
+from pouls.web.queries import get_dashboard, get_trend, list_home_rows, list_verbatims
 
 
 @login_required
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
-    form = PeriodForm({"periode": "90"})
-    rows = list_home_rows(request.user, list_perimeters(request.user), form.since())
+    window = PeriodForm(default="90").window()
+    rows = list_home_rows(request.user, list_perimeters(request.user), window)
     return render(request, "web/home.html", {"rows": rows})
 
 
@@ -39,8 +44,8 @@ def home(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def perimeter_dashboard(request: AuthedRequest, code: str) -> HttpResponse:
     perimeter = get_for_user_or_404(Perimeter, request.user, code)
-    form = PeriodForm(request.GET or {"periode": "90"})
-    dashboard = get_dashboard(request.user, perimeter, form.since())
+    form = PeriodForm(request.GET or None, default="90")
+    dashboard = get_dashboard(request.user, perimeter, form.window())
     return render(request, "web/dashboard.html", {"d": dashboard, "form": form})
 
 
@@ -48,30 +53,54 @@ def perimeter_dashboard(request: AuthedRequest, code: str) -> HttpResponse:
 @require_GET
 def perimeter_trend(request: AuthedRequest, code: str) -> JsonResponse:
     perimeter = get_for_user_or_404(Perimeter, request.user, code)
-    return JsonResponse(trend_payload(weekly_trend(request.user, perimeter.pk)))
+    window = PeriodForm(request.GET or None, default="90").window()
+    return JsonResponse(get_trend(request.user, perimeter, window, timezone.localdate()))
 
 
 @login_required
 @require_GET
 def verbatim_list(request: AuthedRequest, code: str) -> HttpResponse:
+    """The verbatim explorer: filters, French full-text search, pages of 25, export."""
     perimeter = get_for_user_or_404(Perimeter, request.user, code)
-    form = VerbatimFilterForm(request.GET)
-    qs = scoped_feedback(request.user, list_subtree_ids(request.user, perimeter)).exclude(text="")
-    if form.is_valid():
-        qs = _filter_verbatims(qs, form.cleaned_data)
-    page = Paginator(qs.select_related("perimeter").order_by("-received_at"), 25).get_page(
+    form, period, qs = _explore(request, perimeter)
+    page = Paginator(qs.select_related("perimeter", "person", "annotation"), 25).get_page(
         request.GET.get("page")
     )
     themes = text_themes(request.user, [f.pk for f in page])
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [VerbatimRow(f, themes[f.pk], _can_correct(request.user, f)) for f in page]
     context = {
         "perimeter": perimeter,
         "breadcrumb": list_breadcrumb(request.user, perimeter),
         "form": form,
+        "period": period,
+        "window": period.window(),
         "page": page,
-        "rows": [VerbatimRow(f, themes[f.pk], _can_correct(request.user, f)) for f in page],
+        "query": query.urlencode(),
+        "rows": rows,
+        "theme_labels": [label for _, label in theme_choices()],
+        "can_correct_any": any(row.can_correct for row in rows),
         "can_export": may_act(request.user, "analyze", perimeter.pk),
     }
     return render(request, "web/verbatims.html", context)
+
+
+@login_required
+@require_GET
+def verbatim_export(request: AuthedRequest, code: str) -> HttpResponse:
+    """The explorer's filtered list as CSV (pseudonymised texts), for analysts and admins."""
+    perimeter = get_for_user_or_404(Perimeter, request.user, code, "analyze")
+    qs = _explore(request, perimeter)[2].select_related("perimeter")[:EXPORT_LIMIT]
+    body = to_csv(FEEDBACK_HEADER, feedback_rows(qs.iterator(chunk_size=2000)))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    name = f"pouls-verbatims-{perimeter.ref}-{timezone.localdate():%Y%m%d}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+# Same bound as the perimeter's full export (feedback.views): one file stays openable.
+EXPORT_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -85,14 +114,13 @@ def _can_correct(user: Any, feedback: Feedback) -> bool:
     return may_act(user, "analyze", feedback.perimeter_id)
 
 
-def _filter_verbatims(qs: QuerySet[Feedback], data: dict[str, str]) -> QuerySet[Feedback]:
-    ranges = {"detractor": (0, 6), "passive": (7, 8), "promoter": (9, 10)}
-    if data.get("categorie") in ranges:
-        low, high = ranges[data["categorie"]]
-        qs = qs.filter(nps__gte=low, nps__lte=high)
-    if data.get("q"):
-        qs = qs.filter(text__icontains=data["q"])
-    return qs
+def _explore(
+    request: AuthedRequest, perimeter: Perimeter
+) -> tuple[VerbatimFilterForm, PeriodForm, QuerySet[Feedback]]:
+    form = VerbatimFilterForm(request.GET, user=request.user, perimeter=perimeter)
+    period = PeriodForm(request.GET or None, default="all")
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, period, list_verbatims(request.user, perimeter, data, period.window())
 
 
 @login_required
@@ -106,6 +134,7 @@ def feedback_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "callback": Callback.objects.for_user(request.user).filter(feedback=feedback).first(),
         "themes": text_themes(request.user, [feedback.pk])[feedback.pk],
         "can_correct": _can_correct(request.user, feedback),
+        "theme_labels": [label for _, label in theme_choices()],
     }
     return render(request, "web/feedback_detail.html", context)
 

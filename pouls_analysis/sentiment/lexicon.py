@@ -434,10 +434,23 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         bounds: tuple[list[int], list[int]],
         span: Span,
     ) -> float:
+        """Polarity of the clause holding ``span``, else of its nearest context that has one.
+
+        Steps, stopping at the first non-zero reading: the clause (cut at punctuation,
+        contrast and coordination words); the nearest opinionated clause on each side in the
+        same sentence, turned around when a contrast word stands between ("joli mais le
+        service…"); the whole sentence (contrast and "!" factors); the whole text, at half
+        weight (the tone of the other sentences is a weaker hint). An empty span (an aspect
+        with no evidence word) is read on the whole text.
+        """
+        if not len(doc):
+            return 0.0
         # Token spans are ordered and do not overlap (tokens split from one word share its
         # span), so starts and ends both increase: the overlapping tokens are a range.
         starts, ends = bounds
         start, end = span
+        if end <= start:
+            return self._normalise(sum(self._text_factors(doc, weights)))
         first = bisect.bisect_right(ends, start)
         last = bisect.bisect_left(starts, end)
         if first >= last:
@@ -446,16 +459,16 @@ class LexiconSentiment(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             if first >= len(starts):
                 return 0.0
             last = first + 1
-        left, right = first, last
-        while left > 0 and not _is_break(doc, left - 1):
-            left -= 1
-        while right < len(doc) and not _is_break(doc, right):
-            right += 1
-        clause = sum(weights[left:right])
-        if clause == 0.0:
-            sentence = doc.sentence_of(first)
-            clause = sum(weights[sentence[0] : sentence[1]])
-        return self._normalise(clause)
+        left, right = _clause_of(doc, first, last)
+        score = sum(weights[left:right])
+        sentence = doc.sentence_of(first)
+        if score == 0.0:
+            score = _neighbour_clauses(doc, weights, (left, right), sentence)
+        if score == 0.0:
+            score = sum(self._text_factors(doc, weights)[sentence[0] : sentence[1]])
+        if score == 0.0:
+            score = 0.5 * sum(self._text_factors(doc, weights))
+        return self._normalise(score)
 
     # ------------------------------------------------------------------ rules
     def _normalise(self, total: float) -> float:
@@ -626,6 +639,44 @@ def _negate(weight: float, negated_weight: float | None) -> float:
 def _bounds(doc: PreprocessedText) -> tuple[list[int], list[int]]:
     """Start and end offsets of the tokens of ``doc`` (both non-decreasing)."""
     return [s for s, _ in doc.spans], [e for _, e in doc.spans]
+
+
+def _clause_of(doc: PreprocessedText, first: int, last: int) -> Span:
+    """Token range of the clause holding tokens ``[first, last)``."""
+    left, right = first, last
+    while left > 0 and not _is_break(doc, left - 1):
+        left -= 1
+    while right < len(doc) and not _is_break(doc, right):
+        right += 1
+    return left, right
+
+
+def _neighbour_clauses(
+    doc: PreprocessedText, weights: list[float], clause: Span, sentence: Span
+) -> float:
+    """Sum of the nearest opinionated clause on each side of ``clause`` in its sentence.
+
+    A neighbour across a contrast word counts the other way round: in "le cadre est joli
+    mais le service…" the service is not praised. 0.0 when no clause of the sentence has
+    an opinion word.
+    """
+    total = 0.0
+    for step in (-1, 1):
+        turned = False
+        i = clause[0] - 1 if step < 0 else clause[1]  # the break token on that side
+        while sentence[0] <= i < sentence[1]:
+            if _is_break(doc, i):
+                turned = turned or doc.keys[i] in _CONTRAST
+                i += step
+                continue
+            a, b = _clause_of(doc, i, i + 1)
+            a, b = max(a, sentence[0]), min(b, sentence[1])
+            found = sum(weights[a:b])
+            if found:
+                total += -found if turned else found
+                break
+            i = a - 1 if step < 0 else b
+    return total
 
 
 def _is_break(doc: PreprocessedText, i: int) -> bool:

@@ -60,3 +60,34 @@ def test_it_refuses_a_single_polarity_and_mismatched_lengths() -> None:
         AspectPolarityModel().fit(TEXTS[:2], ["positive"] * 2, spans=SPANS[:2], themes=THEMES[:2])
     with pytest.raises(InvalidInputError, match="same length"):
         AspectPolarityModel().fit(TEXTS, POLARITIES, spans=SPANS[:3], themes=THEMES)
+
+
+def _span_polarity(text: str, target: str) -> float:
+    from pouls_analysis.sentiment.lexicon import LexiconSentiment
+
+    start = text.index(target) if target else 0
+    return LexiconSentiment().fit().polarity_of_span(text, start, start + len(target))
+
+
+def test_a_clause_without_opinion_reads_its_neighbour_turned_around_across_mais() -> None:
+    assert _span_polarity("Belle terrasse, mais côté cuisine, on repassera.", "cuisine") < 0
+    assert _span_polarity("Terrasse agréable, et côté cuisine aussi.", "cuisine") > 0
+
+
+def test_a_sentence_without_opinion_reads_the_rest_of_the_text() -> None:
+    text = "Quelle soirée décevante. Le serveur a pris la commande au bout de quarante minutes."
+    assert _span_polarity(text, "serveur") < 0
+    text = "Une soirée parfaite. Le serveur a pris le temps de nous présenter la carte."
+    assert _span_polarity(text, "serveur") > 0
+
+
+def test_the_own_clause_wins_over_its_neighbours() -> None:
+    text = "Le dessert était délicieux mais le service était lent."
+    assert _span_polarity(text, "dessert") > 0
+    assert _span_polarity(text, "service") < 0
+    assert _span_polarity("Le plat n'était pas bon.", "plat") < 0
+    assert _span_polarity("Le dessert 😍", "dessert") > 0
+
+
+def test_an_empty_span_reads_the_whole_text() -> None:
+    assert _span_polarity("Nous avons attendu une heure, inadmissible.", "") < 0

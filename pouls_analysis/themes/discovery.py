@@ -1,15 +1,24 @@
 """Discovery: group the texts no theme covers, and name each group with French keywords.
 
-Texts become the mean of their content words' vectors. Up to ``max_exact`` texts, Ward
-agglomerative clustering gives stable groups even on 20 texts (where density-based topic models
-call most of them noise); above it, MiniBatchKMeans learns centroids on a sample and every text
-is assigned in chunks, which keeps memory flat up to millions of texts. Groups smaller than
-``min_cluster_size`` are left out (label -1). Each group is labelled by class-based TF-IDF on
-lemmas (stop words removed) and by the texts closest to its centroid.
+By default (up to ``max_exact`` texts) a group is a subject several texts name with the same
+word: the content lemma (not a stop word, a negation or an opinion word of the sentiment
+lexicon) found in the most texts not grouped yet opens a group of those texts, and so on while
+a word still gathers ``min_cluster_size`` of them. A word found in more than ``max_share`` of
+the texts ("magasin") is the setting, not a subject, and opens no group. Texts that share no
+such word with enough others stay out of every group (label -1, « divers »): on 20 texts most
+do, which is the honest answer. Because a group needs a word the texts share, a group's
+texts grow as the sample grows but rarely change group (nested samples agree), and its label
+starts with that word. With ``n_clusters`` or a ``clusterer``, texts become the idf-weighted
+mean of their content words' vectors and Ward clustering (or the given clusterer) groups them.
+Above ``max_exact`` texts, MiniBatchKMeans learns centroids on a sample and every text is
+assigned in chunks, which keeps memory flat up to millions of texts. Groups smaller than
+``min_cluster_size`` are left out. Keywords are ranked by class-based TF-IDF over lemmas found
+in at least two texts of the group (never a word of a single text).
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import logging
 from collections import Counter
@@ -27,7 +36,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from pouls_analysis._validation import check_texts
 from pouls_analysis.exceptions import InvalidInputError
-from pouls_analysis.themes.lexical import NEGATION_CUES, LemmaAnalyzer, LemmaDoc
+from pouls_analysis.themes.lexical import NEGATION_CUES, LemmaAnalyzer, LemmaDoc, strip_accents
 
 __all__ = ["DiscoveredTheme", "ThemeDiscoverer"]
 
@@ -58,9 +67,14 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
         noise (so HDBSCAN or DBSCAN fit). ``None`` uses Ward agglomerative clustering with
         ``n_clusters`` groups.
     n_clusters : int or None, default=None
-        ``None`` picks ``round(sqrt(n / 2))`` clipped to [2, 200].
+        Number of Ward clusters of the word vectors. ``None`` groups by shared words up to
+        ``max_exact`` texts, and above it uses ``round(sqrt(n / 2))`` clipped to [2, 200]
+        k-means centroids.
     min_cluster_size : int, default=3
-        Smaller groups are labelled -1 and not reported.
+        Smaller groups are labelled -1 (« divers ») and not reported.
+    max_share : float, default=1/3
+        A word found in more than this share of the texts opens no group (shared-word
+        grouping only).
     max_exact : int, default=5000
         Above this many texts, MiniBatchKMeans on a sample replaces agglomerative clustering.
     n_keywords : int, default=6
@@ -75,14 +89,17 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
     themes_ : tuple of DiscoveredTheme
         Largest first.
     centroids_ : ndarray of shape (n_themes, dim)
+    n_unassigned_ : int
+        Texts in no group (« divers »).
 
     Examples
     --------
-    >>> texts = ["Le parking est trop petit", "Aucune place de parking", "Parking payant cher",
-    ...          "Musique trop forte", "La musique est assourdissante", "Musique insupportable"]
-    >>> found = ThemeDiscoverer(n_clusters=2, min_cluster_size=2, random_state=0).fit(texts)
-    >>> sorted(t.keywords[0] for t in found.themes_)
-    ['musique', 'parking']
+    >>> texts = ["Le parking est trop petit", "Aucune place de parking", "Musique trop forte",
+    ...          "La musique est assourdissante", "Une seule caisse ouverte",
+    ...          "Caisse fermée à midi", "Le chien du voisin aboie"]
+    >>> found = ThemeDiscoverer(min_cluster_size=2, random_state=0).fit(texts)
+    >>> sorted(t.keywords[0] for t in found.themes_), found.n_unassigned_
+    (['caisse', 'musique', 'parking'], 1)
     """
 
     def __init__(
@@ -92,6 +109,7 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
         clusterer: Any = None,
         n_clusters: int | None = None,
         min_cluster_size: int = 3,
+        max_share: float = 1 / 3,
         max_exact: int = 5000,
         n_keywords: int = 6,
         n_representatives: int = 3,
@@ -101,6 +119,7 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
         self.clusterer = clusterer
         self.n_clusters = n_clusters
         self.min_cluster_size = min_cluster_size
+        self.max_share = max_share
         self.max_exact = max_exact
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
@@ -109,9 +128,10 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
     def fit(self, X: Sequence[str], y: None = None) -> ThemeDiscoverer:
         """Cluster ``X`` and label the clusters.
 
-        Steps: idf over the texts; embed and cluster (Ward up to ``max_exact`` texts, else
-        MiniBatchKMeans on a sample and assignment chunk by chunk); drop small clusters and
-        number the others by size; class-based TF-IDF keywords; representatives.
+        Steps: idf over the texts; embed; group (by shared words up to ``max_exact`` texts,
+        or Ward / the given clusterer; above ``max_exact``, MiniBatchKMeans on a sample and
+        assignment chunk by chunk); drop small groups and number the others by size;
+        class-based TF-IDF keywords; representatives.
         """
         texts = check_texts(X)
         self._check_params()
@@ -122,18 +142,28 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
             self.labels_ = np.array([], dtype=np.int64)
             self.centroids_ = np.zeros((0, 0), dtype=np.float32)
             self.idf_ = np.zeros(0)
+            self.n_unassigned_ = 0
             return self
         k = min(self.n_clusters or int(np.clip(round(np.sqrt(n / 2)), 2, 200)), n)
+        anchors: dict[int, int] = {}
         if n <= self.max_exact:
             kept = self.preprocessor_.analyze(texts)
             self.idf_ = self._idf(iter([(0, kept)]))
             vectors = self._embed(kept)
-            raw = self._cluster_exact(vectors, k)
+            if self.n_clusters is None and self.clusterer is None:
+                raw, anchors = self._group_by_shared_words(kept)
+            else:
+                raw = self._cluster_exact(vectors, k)
             found = int(raw.max()) + 1 if len(raw) else 0
             sums = np.zeros((max(found, 1), vectors.shape[1]))
             np.add.at(sums, raw[raw >= 0], vectors[raw >= 0])
             self._relabel(raw, sums)
-            closeness = np.einsum("ij,ij->i", vectors, self.centroids_[self.labels_])
+            grouped = self.labels_ >= 0
+            closeness = np.zeros(n)
+            if grouped.any():
+                closeness[grouped] = np.einsum(
+                    "ij,ij->i", vectors[grouped], self.centroids_[self.labels_[grouped]]
+                )
             candidates = self._candidates(texts, self.labels_, closeness, 0, {})
             counts, surface = self._counts(iter([(0, kept)]))
         else:
@@ -146,9 +176,68 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
                 mapping[c]: found for c, found in raw_candidates.items() if mapping.get(c, -1) >= 0
             }
             counts, surface = self._counts(self._chunks(texts))
-        self.themes_ = self._describe(counts, surface, candidates)
-        logger.info("discovery: %s texts, %s themes", n, len(self.themes_))
+        # The anchor word of each shared-word group, under its final number.
+        first_words = {
+            int(self.labels_[np.flatnonzero(raw == group)[0]]): word
+            for group, word in anchors.items()
+            if (raw == group).any() and self.labels_[np.flatnonzero(raw == group)[0]] >= 0
+        }
+        self.themes_ = self._describe(counts, surface, candidates, first_words)
+        self.n_unassigned_ = int((self.labels_ < 0).sum())
+        logger.info(
+            "discovery: %s texts, %s themes, %s unassigned",
+            n,
+            len(self.themes_),
+            self.n_unassigned_,
+        )
         return self
+
+    def _group_by_shared_words(
+        self, docs: Sequence[LemmaDoc]
+    ) -> tuple[npt.NDArray[np.int64], dict[int, int]]:
+        """Raw groups of texts that share a subject word, and each group's word id.
+
+        Steps: the content lemmas of each text (no stop word, negation or opinion word); a
+        text x word incidence; then, while a word not found in more than ``max_share`` of
+        the texts gathers at least ``min_cluster_size`` texts not grouped yet, the word
+        gathering the most (ties: the rarer word overall, then the first seen) opens a
+        group of them.
+        """
+        pre = self.preprocessor_
+        n = len(docs)
+        excluded = [pre.key_id(cue) for cue in NEGATION_CUES]
+        excluded += [pre.key_id(word) for word in _opinion_keys()]
+        content = pre.is_content().copy()
+        content[excluded] = False
+        rows: list[int] = []
+        cols: list[int] = []
+        for d, doc in enumerate(docs):
+            ids = {int(i) for i in doc.ids.tolist() if content[i]}
+            rows.extend([d] * len(ids))
+            cols.extend(sorted(ids))
+        raw = np.full(n, -1, dtype=np.int64)
+        if not cols:
+            return raw, {}
+        width = len(pre.keys)
+        incidence = sparse.csc_matrix(
+            (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n, width)
+        )
+        df = np.asarray(incidence.sum(axis=0)).ravel()
+        allowed = (df >= self.min_cluster_size) & (df <= self.max_share * n)
+        free = np.ones(n, dtype=np.float64)
+        anchors: dict[int, int] = {}
+        while True:
+            gain = np.asarray(incidence.T @ free).ravel() * allowed
+            # Largest gain first; among equals the rarer word, then the smaller id.
+            best = int(np.lexsort((np.arange(width), df, -gain))[0])
+            if gain[best] < self.min_cluster_size:
+                break
+            members = np.flatnonzero(incidence[:, best].toarray().ravel() * free)
+            raw[members] = len(anchors)
+            free[members] = 0.0
+            anchors[len(anchors)] = best
+            allowed[best] = False
+        return raw, anchors
 
     def _check_params(self) -> None:
         if self.n_clusters is not None and (
@@ -157,6 +246,8 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
             raise InvalidInputError(
                 f"n_clusters must be None or an int >= 1, got {self.n_clusters!r}."
             )
+        if not isinstance(self.max_share, int | float) or not 0 < self.max_share <= 1:
+            raise InvalidInputError(f"max_share must be in (0, 1], got {self.max_share!r}.")
         for name in ("min_cluster_size", "max_exact", "n_keywords", "n_representatives"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
@@ -282,7 +373,7 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
     def _counts(
         self, chunks: Iterator[tuple[int, list[LemmaDoc]]]
     ) -> tuple[sparse.csr_matrix, dict[int, Counter[str]]]:
-        """Sparse (n_themes, vocabulary) lemma counts and the surface forms seen per lemma."""
+        """Sparse (n_themes, vocabulary) texts per lemma and the surface forms seen per lemma."""
         pre = self.preprocessor_
         n_themes = len(self.centroids_)
         total: sparse.csr_matrix | None = None
@@ -295,8 +386,11 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
                 if label < 0:
                     continue
                 ids = doc.ids.tolist()
-                rows.extend([label] * len(ids))
-                cols.extend(ids)
+                # Each lemma once per text: the counts are document frequencies, so a word
+                # repeated in one text never looks shared.
+                distinct = sorted(set(ids))
+                rows.extend([label] * len(distinct))
+                cols.extend(distinct)
                 for token_id, begin, end in zip(ids, doc.starts, doc.ends, strict=True):
                     surface.setdefault(token_id, Counter())[doc.text[begin:end].lower()] += 1
             width = len(pre.keys)
@@ -316,6 +410,7 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
         counts: sparse.csr_matrix,
         surface: dict[int, Counter[str]],
         candidates: dict[int, list[tuple[float, int]]],
+        first_words: dict[int, int],
     ) -> tuple[DiscoveredTheme, ...]:
         pre = self.preprocessor_
         n_themes = len(self.centroids_)
@@ -326,12 +421,22 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
         content[list(negations)] = False
         counts = sparse.csr_matrix(counts, shape=(max(n_themes, 1), len(content)))
         counts = counts @ sparse.diags(content.astype(np.float64))
-        keywords = _class_tfidf_keywords(sparse.csr_matrix(counts), self.n_keywords)
         sizes = np.bincount(self.labels_[self.labels_ >= 0], minlength=n_themes)
+        # A label word must be found in two texts of the group at least (in groups of two
+        # or more): a word of a single text ("diskpart") says nothing of the group.
+        shared = sparse.csr_matrix(counts, copy=True)
+        row_of = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+        shared.data = np.where(shared.data >= np.minimum(sizes, 2)[row_of], shared.data, 0.0)
+        shared.eliminate_zeros()
+        keywords = _class_tfidf_keywords(shared, self.n_keywords)
         themes = []
         for i in range(n_themes):
             best = sorted(candidates.get(i, []), reverse=True)
-            names = tuple(surface[w].most_common(1)[0][0] for w in keywords[i] if w in surface)
+            ranked = keywords[i]
+            if i in first_words:
+                ranked = [first_words[i], *[w for w in ranked if w != first_words[i]]]
+            ranked = ranked[: self.n_keywords]
+            names = tuple(surface[w].most_common(1)[0][0] for w in ranked if w in surface)
             themes.append(
                 DiscoveredTheme(
                     label=i,
@@ -341,6 +446,14 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
                 )
             )
         return tuple(themes)
+
+    def transform(self, X: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Unit vectors of ``X`` as grouped in ``fit`` (idf-weighted mean word vectors)."""
+        check_is_fitted(self, "labels_")
+        texts = check_texts(X)
+        if not texts:
+            return np.zeros((0, self.preprocessor_.table().shape[1]), dtype=np.float32)
+        return self._embed(self.preprocessor_.analyze(texts))
 
     def predict(self, X: Sequence[str]) -> npt.NDArray[np.int64]:
         """Nearest discovered theme of each new text (-1 when there is none)."""
@@ -354,6 +467,14 @@ class ThemeDiscoverer(BaseEstimator):  # type: ignore[misc]
         )
         nearest[~vectors.any(axis=1)] = -1
         return nearest
+
+
+@functools.cache
+def _opinion_keys() -> frozenset[str]:
+    """Folded single-word entries of the sentiment lexicon: opinions, not subjects."""
+    from pouls_analysis.sentiment.lexicon import load_lexicon
+
+    return frozenset(strip_accents(term.lower()) for term in load_lexicon() if " " not in term)
 
 
 def _class_tfidf_keywords(counts: sparse.csr_matrix, n_keywords: int) -> list[list[int]]:

@@ -1,9 +1,11 @@
-"""Polarity of a theme mention: the clause around the evidence, read with a small lexicon.
+"""Polarity of a theme mention, out of the box or learned from labelled mentions.
 
-This is the fallback used when no sentiment component is given to ``ThemeModel``: the clause
-is cut at punctuation and at contrast words ("mais", "par contre"), and its opinion words are
-summed with negation ("pas bon") and intensifiers ("très"). The lexicon below is written by the
-Pouls project (CC0). ``AspectPolarityModel`` learns the same decision from labelled mentions.
+Out of the box (``mention_polarity``, the fallback used when no sentiment component is given
+to ``ThemeModel``) the mention is read by the project's sentiment lexicon and rules: its
+clause, else the neighbouring clauses, the sentence, then the whole text. ``lexicon_polarity``
+reads a list of lemma keys with the small word lists below (written by the Pouls project,
+CC0). ``AspectPolarityModel`` learns the decision from labelled mentions, with the
+out-of-the-box reading among its features.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from pouls_analysis._validation import check_same_length, check_texts
 from pouls_analysis.exceptions import InvalidInputError
+from pouls_analysis.sentiment.lexicon import LexiconSentiment
 from pouls_analysis.themes.lexical import NEGATION_CUES, LemmaAnalyzer, LemmaDoc, strip_accents
 
 __all__ = ["AspectPolarityModel", "Polarity", "clause_bounds", "lexicon_polarity"]
@@ -108,14 +111,16 @@ def lexicon_polarity(keys: Sequence[str]) -> float:
 
 
 def mention_polarity(doc: LemmaDoc, keys: Sequence[str], start: int, end: int) -> float:
-    """Polarity in [-1, 1] of the clause of ``doc.text[start:end]``; the sentence if neutral."""
-    left, right = clause_bounds(doc.text, start, end)
-    first = int(np.searchsorted(doc.starts, left))
-    last = int(np.searchsorted(doc.ends, right, side="right"))
-    score = lexicon_polarity([keys[i] for i in doc.ids[first:last].tolist()])
-    if score == 0.0:
-        score = 0.5 * lexicon_polarity([keys[i] for i in doc.ids])
-    return score
+    """Polarity in [-1, 1] of the mention ``doc.text[start:end]``, read in its context.
+
+    The project's sentiment lexicon and rules (``LexiconSentiment.polarity_of_span``): the
+    clause, else its neighbouring clauses (turned around across "mais"), else the sentence,
+    else the whole text at half weight; negation, intensifiers and emojis are read as for a
+    text's sentiment. ``keys`` is kept for callers that pass the analyzer's vocabulary.
+    """
+    from pouls_analysis.sentiment.lexicon import polarity_of_span
+
+    return polarity_of_span(doc.text, start, end)
 
 
 def polarity_label(score: float, *, margin: float = 0.2) -> Polarity:
@@ -132,10 +137,11 @@ class AspectPolarityModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     Each mention is a text, the character span of its target (``(0, 0)`` when implicit) and its
     theme. Features: word and character n-grams of the mention's clause and of the whole text,
-    the theme crossed with the clause's words, the lexicon score of the clause, the mean word
-    vectors of the clause and of the context and, when given, word n-grams of a wider context
-    (such as the whole review the sentence comes from: the tone of the other sentences is a
-    strong hint).
+    the theme crossed with the clause's words, the lexicon score of the clause, the
+    out-of-the-box reading of the mention and of its wider context (``LexiconSentiment``),
+    the mean word vectors of the clause and of the context and, when given, word n-grams of a
+    wider context (such as the whole review the sentence comes from: the tone of the other
+    sentences is a strong hint).
 
     Parameters
     ----------
@@ -201,6 +207,7 @@ class AspectPolarityModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if len(set(y)) < 2:
             raise InvalidInputError(f"y must hold at least two polarities, got {sorted(set(y))}.")
         self.preprocessor_ = LemmaAnalyzer() if self.preprocessor is None else self.preprocessor
+        self.lexicon_ = LexiconSentiment().fit()
         self.clause_vectorizer_ = TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True)
         self.text_vectorizer_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
@@ -265,6 +272,7 @@ class AspectPolarityModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             run(self.text_vectorizer_, texts),
             0.5 * run(self.theme_vectorizer_, tagged),
             sparse.csr_matrix(self._lexicon(clauses)),
+            sparse.csr_matrix(self._readings(texts, spans, wider)),
             self.context_weight * run(self.context_vectorizer_, wider),
             self.vector_weight * sparse.csr_matrix(self._mean_vectors(clauses)),
             self.vector_weight * sparse.csr_matrix(self._mean_vectors(wider)),
@@ -294,6 +302,19 @@ class AspectPolarityModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             tag = strip_accents(theme).replace("#", "_")
             tagged.append(" ".join(f"{tag}_{w}" for w in clause.lower().split()) + f" {tag}")
         return clauses, tagged
+
+    def _readings(
+        self, texts: Sequence[str], spans: Sequence[tuple[int, int]], wider: Sequence[str]
+    ) -> npt.NDArray[np.float64]:
+        """Out-of-the-box polarity of each mention in its text, and of its wider context."""
+        lexicon = self.lexicon_
+        unique = list(dict.fromkeys(wider))
+        tone = dict(zip(unique, lexicon.decision_function(unique), strict=True))
+        out = np.empty((len(texts), 2), dtype=np.float64)
+        for k, (text, span, context) in enumerate(zip(texts, spans, wider, strict=True)):
+            out[k, 0] = lexicon.polarity_of_span(text, *span)
+            out[k, 1] = tone[context]
+        return out
 
     @staticmethod
     def _lexicon(clauses: Sequence[str]) -> npt.NDArray[np.float64]:

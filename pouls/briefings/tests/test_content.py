@@ -15,6 +15,8 @@ from pouls.briefings.queries import SECTION_KEYS, build_snapshot, make_scope, pe
 from pouls.briefings.tests.conftest import MARSEILLE_SECRET, NEUTRALITY, Team
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import CallbackContact, Feedback
+from pouls.lib.dates import week_start
+from pouls.lib.forms import Window
 from pouls.rollups.queries import nps_counts, nps_of, weekly_trend
 from pouls.testing import make_callback, make_feedback, refresh_rollups
 from pouls.watch.models import ThemeSignal
@@ -181,7 +183,10 @@ def test_themes_up_and_down_are_the_dashboards_rows(team: Team) -> None:
     s = _sections(build_snapshot(team.p.carol, team.p.lille, "weekly", team.start))["clients"]
     assert s["themes_up"] and s["themes_down"]
     assert "delivery" in {t["theme"] for t in s["themes_up"]}
-    dashboard = get_dashboard(team.p.carol, team.p.lille, timezone.now() - dt.timedelta(days=30))
+    # The dashboard's window of the same 8 whole weeks (the page's period control).
+    today = timezone.localdate()
+    window = Window(week_start(today) - dt.timedelta(weeks=8), today)
+    dashboard = get_dashboard(team.p.carol, team.p.lille, window)
     by_theme = {t.theme: t for t in dashboard.themes}
     for row in s["themes_up"] + s["themes_down"]:
         theme = by_theme[row["theme"]]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from pouls.briefings.actions import do_create_briefing
 from pouls.briefings.models import Briefing, Commitment
-from pouls.briefings.queries import SECTION_KEYS, manager_balance
+from pouls.briefings.queries import SECTION_KEYS, perimeter_balance
 from pouls.briefings.tests.conftest import Team
 from pouls.testing import Personas, make_feedback, refresh_rollups
 
@@ -152,23 +152,38 @@ def test_commitment_errors_are_french(client: Client, team: Team) -> None:
     assert not Commitment.objects.exists()
 
 
-def test_the_balance_meter_counts_what_each_manager_presented(client: Client, team: Team) -> None:
-    client.force_login(team.p.carol)
+def test_the_balance_meter_counts_the_perimeters_briefings(client: Client, team: Team) -> None:
     figures_only = ["chiffres", "question", "engagements"]
-    for sections in (figures_only, figures_only, ALL):
+    for presenter, sections in (
+        (team.p.carol, figures_only),
+        (team.p.carol, figures_only),
+        (team.p.alice, ALL),  # another manager's briefing of the same store counts too
+    ):
+        client.force_login(presenter)
         response = _create(client, team, sections=sections)
         client.post(
             reverse("briefings-briefing-mark-presented", args=[response["Location"].split("/")[-2]])
         )
-    balance = manager_balance(team.p.carol)
-    full = Briefing.objects.filter(customer_points__gt=0).get()
+    do_create_briefing(team.p.alice, team.p.marseille, "weekly", team.start)  # elsewhere
+    balance = perimeter_balance(team.p.carol, team.p.lille)
+    full = Briefing.objects.filter(perimeter=team.p.lille, customer_points__gt=0).get()
     assert balance.briefings == 3
     assert balance.figures_points == 3 * full.figures_points
     assert balance.customer_points == full.customer_points
     share = round(100 * balance.figures_points / (balance.figures_points + full.customer_points))
+    client.force_login(team.p.carol)
     page = client.get(reverse("briefings-briefing-list", args=[team.p.lille.code])).content
-    assert f"Ces 4 dernières semaines, {share} % de vos points d&#x27;équipe" in page.decode()
-    assert manager_balance(team.p.alice).figures_share is None  # alice presented none
+    text = page.decode().replace("&#x27;", "'")
+    assert f"les points d'équipe de Site Lille ont porté à {share} % sur les chiffres" in text
+    assert "(3 points d'équipe présentés)" in text
+    assert perimeter_balance(team.p.alice, team.p.roubaix).figures_share is None
+
+
+def test_one_briefing_is_said_in_the_singular(team: Team) -> None:
+    from pouls.briefings.queries import Balance
+
+    assert "(1 point d'équipe présenté)" in Balance("Site Lille", 1, 2, 1, 28).sentence
+    assert "(2 points d'équipe présentés)" in Balance("Site Lille", 2, 2, 1, 28).sentence
 
 
 def test_the_list_makes_the_same_queries_for_one_or_many_briefings(

@@ -186,3 +186,39 @@ def test_out_of_domain_gold_lists_the_categories_training_never_saw(tmp_path: Pa
     assert report["learned_categories"] == []
     assert report["slot1"]["correct_pairs"] == 0
     assert report["slot3"]["opinions"] == 8
+
+
+def test_category_names_compare_case_insensitively(tmp_path: Path) -> None:
+    """A file spelling categories "Service#General" scores as one spelling "SERVICE#GENERAL"."""
+    lower: list[Review] = [
+        (rid, [(t, [(a, c.title(), p, s, e) for a, c, p, s, e in ops]) for t, ops in sentences])
+        for rid, sentences in REVIEWS
+    ]
+    outputs = []
+    for name, reviews in (("upper.xml", REVIEWS), ("title.xml", lower)):
+        gold = _xml(tmp_path / name, reviews)
+        result = CliRunner().invoke(main, ["evaluate", "absa", "--gold", str(gold)])
+        assert result.exit_code == 0, result.output
+        outputs.append(json.loads(result.output))
+    assert outputs[1]["unmapped_categories"] == []
+    assert outputs[1]["slot1"] == outputs[0]["slot1"]
+    assert outputs[0]["slot1"]["correct_pairs"] > 0
+
+
+def test_zero_shot_polarity_reads_an_opinion_without_words_from_its_review(
+    tmp_path: Path,
+) -> None:
+    reviews: list[Review] = [
+        ("r1", [
+            ("Une soirée catastrophique.", [("NULL", "RESTAURANT#GENERAL", "negative", 0, 0)]),
+            ("Le serveur a pris la commande.", [("serveur", "SERVICE#GENERAL", "negative", 3, 10)]),
+        ]),
+        ("r2", [
+            ("Belle terrasse, mais côté cuisine, on repassera.",
+             [("cuisine", "FOOD#QUALITY", "negative", 26, 33)]),
+        ]),
+    ]  # fmt: skip
+    gold = _xml(tmp_path / "gold.xml", reviews)
+    result = CliRunner().invoke(main, ["evaluate", "absa", "--gold", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["slot3"] == {"accuracy": 100.0, "opinions": 3}

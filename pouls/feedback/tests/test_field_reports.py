@@ -31,7 +31,7 @@ def test_a_dysfunction_reaches_the_department_that_owns_it(
     client: Client, personas: Personas
 ) -> None:
     logistics = make_perimeter(name="Logistique", kind="department", parent=personas.group)
-    dora = make_user("dora")
+    dora = make_user("dora-logistique")  # personas.dora exists: another name
     make_grant(dora, logistics, "viewer")
     client.force_login(personas.bob)
     client.post(

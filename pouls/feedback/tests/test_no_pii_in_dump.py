@@ -6,10 +6,11 @@ import io
 from pathlib import Path
 
 from django.core.management import call_command
+from django.db import connection
 
 from pouls.feedback.importers.pipeline import do_import_feedback
 from pouls.feedback.models import CallbackContact
-from pouls.testing import Personas
+from pouls.testing import Personas, text_cells
 
 DATA = Path(__file__).parent / "data"
 RAW_VALUES = [
@@ -30,14 +31,27 @@ def _dump() -> str:
     return out.getvalue()
 
 
+def _sql_dump() -> str:
+    """What a copy of the database file shows: every statement of SQLite's own dump, or every
+    text cell of every table on PostgreSQL."""
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        return "\n".join(connection.connection.iterdump())
+    return "\n".join(str(cell) for _table, _column, cell in text_cells())
+
+
 def test_a_database_dump_holds_no_raw_personal_detail(personas: Personas) -> None:
     summary = do_import_feedback(DATA / "pii_fr.csv", root=personas.nord)
     assert summary.accepted == 3
-    # Contact details of customers who consented are the one exception, kept apart:
+    # Contact details of customers who consented are kept apart, readable through the ORM…
     contacts = set(CallbackContact.objects.values_list("contact", flat=True))
     assert contacts == {"martine.leroy@example.org", "jacques.morel@example.net"}
-    CallbackContact.objects.all().delete()
-    dump = _dump()
+    # …and encrypted in the database (issue 18): the column holds Fernet tokens only.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact FROM feedback_callbackcontact")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert len(stored) == 2 and all(v.startswith("gAAAAA") for v in stored)
+    dump = _dump() + _sql_dump()
     for value in RAW_VALUES + ["martine.leroy@example.org", "jacques.morel@example.net"]:
         assert value not in dump, value
     assert "Mme Fontaine" not in dump and "Jacques Morel" not in dump

@@ -141,6 +141,8 @@ PRODUCTION = {
     "POULS_ALLOWED_HOSTS": "pouls.example.fr",
     "POULS_HTTPS": "1",
     "POULS_HSTS_PRELOAD": "1",
+    # A Fernet key (32 bytes, url-safe base64) for customers' contacts.
+    "POULS_CONTACT_KEY": "Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXkhISE=",
 }
 
 
@@ -174,3 +176,9 @@ def test_the_production_section_of_env_example_names_these_variables() -> None:
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
     for name in PRODUCTION:
         assert re.search(rf"^#?\s*{name}=", text, re.M), name
+
+
+def test_check_deploy_warns_without_a_contact_key(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "POULS_CONTACT_KEY"}
+    result = _check_deploy({**env, "POULS_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0 and "POULS_CONTACT_KEY" in result.stderr + result.stdout

@@ -70,6 +70,14 @@ def test_a_backup_restored_elsewhere_has_the_same_rows_and_nps(
     do_backup(tmp_path / "backup")
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert manifest["database"] == connection.vendor
+    # Which key encrypted the contacts, by fingerprint; never the key itself.
+    from django.conf import settings
+
+    from pouls.lib.contact_crypto import key_fingerprint
+
+    key = settings.POULS_CONTACT_KEYS[0]
+    assert manifest["contact_key"]["fingerprint"] == key_fingerprint(key)
+    assert key not in (tmp_path / "backup" / "manifest.json").read_text()
     env = _child_env(tmp_path, target_url)
     _pouls(env, "restore", str(tmp_path / "backup"))
     restored = json.loads(_pouls(env, "manage", "shell", "-c", FIGURES).strip().splitlines()[-1])

@@ -30,7 +30,7 @@ def test_a_surge_of_dysfunction_reports_is_a_signal_of_the_department_only(
     personas: Personas,
 ) -> None:
     logistics = make_perimeter(name="Service Logistique", kind="department", parent=personas.group)
-    dora = make_user("dora")
+    dora = make_user("dora-logistique")
     make_grant(dora, logistics)
     week = last_complete_week()
     zone = timezone.get_current_timezone()

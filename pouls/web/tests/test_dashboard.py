@@ -111,10 +111,104 @@ def test_the_period_filter_narrows_the_answers(client: Client, scored: Personas)
 def test_the_trend_data_carries_the_interval_per_week(client: Client, scored: Personas) -> None:
     client.force_login(scored.bob)
     data = client.get(reverse("web-perimeter-trend", args=[scored.lille.code])).json()
-    assert sum(data["n"]) == 40
+    apart = sum(w["n"] for w in data["left_out"])
+    assert sum(data["n"]) + apart == 40
     for nps, low, high in zip(data["nps"], data["low"], data["high"], strict=True):
         assert -100 <= low <= high <= 100
         assert nps is not None
+
+
+def test_the_current_week_with_one_answer_is_not_on_the_line(
+    client: Client, personas: Personas
+) -> None:
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    noon = dt.time(12)
+    for i in range(30):  # three whole weeks before, ten answers each
+        day = monday - dt.timedelta(days=7 * (1 + i % 3) - 2)
+        make_feedback(
+            perimeter=personas.lille,
+            nps=9,
+            received_at=timezone.make_aware(dt.datetime.combine(day, noon)),
+        )
+    make_feedback(
+        perimeter=personas.lille,
+        nps=3,
+        received_at=timezone.make_aware(dt.datetime.combine(today, dt.time(0, 5))),
+    )
+    refresh_rollups()
+    client.force_login(personas.bob)
+    data = client.get(reverse("web-perimeter-trend", args=[personas.lille.code])).json()
+    assert monday.isoformat() not in data["week"]
+    assert data["n"] == [10, 10, 10] and data["nps"] == [100, 100, 100]
+    (current,) = data["left_out"]
+    assert current["week"] == monday.isoformat() and current["n"] == 1
+    assert current["reason"] == "current_week"
+    assert "1 réponse" in current["explanation"] and "en cours" in current["explanation"]
+
+
+def test_the_trend_follows_the_page_window(client: Client, scored: Personas) -> None:
+    client.force_login(scored.bob)
+    url = reverse("web-perimeter-trend", args=[scored.lille.code])
+    first = dt.date(2020, 1, 6)  # a Monday; three whole weeks, nothing in them
+    data = client.get(url, {"periode": "dates", "du": first.isoformat(), "au": "2020-01-26"}).json()
+    assert data["week"] == [] and data["left_out"] == []
+    assert data["window"] == {"first": "2020-01-06", "last": "2020-01-26", "label": ANY_STR}
+    recent = client.get(url, {"periode": "30"}).json()
+    assert sum(recent["n"]) + sum(w["n"] for w in recent["left_out"]) <= 30 + 10
+
+
+class _AnyStr(str):
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str)
+
+    __hash__ = str.__hash__
+
+
+ANY_STR = _AnyStr()
+
+
+def test_every_section_reads_the_same_custom_window(client: Client, personas: Personas) -> None:
+    today = timezone.localdate()
+    first, last = today - dt.timedelta(days=60), today - dt.timedelta(days=20)
+    noon = dt.time(12)
+    for days, score in ((70, 0), (40, 10), (30, 9), (10, 0)):
+        make_feedback(
+            perimeter=personas.lille,
+            nps=score,
+            received_at=timezone.make_aware(
+                dt.datetime.combine(today - dt.timedelta(days=days), noon)
+            ),
+        )
+    for days in (70, 40, 10):
+        make_sales(perimeter=personas.lille, date=today - dt.timedelta(days=days))
+    refresh_rollups()
+    client.force_login(personas.bob)
+    response = client.get(
+        reverse("web-perimeter-dashboard", args=[personas.lille.code]),
+        {"periode": "dates", "du": first.isoformat(), "au": last.isoformat()},
+    )
+    d = response.context["d"]
+    assert (d.window.first, d.window.last) == (first, last)
+    assert d.nps.n == 2 and d.nps.nps == 100
+    revenue = next(i for i in d.indicators if i.key == "revenue")
+    assert float(revenue.value) == 1000.0
+    assert d.previous.last == first - dt.timedelta(days=1)
+    assert d.previous.first == first - dt.timedelta(days=41)
+    assert d.theme_weeks.first is not None and d.theme_weeks.first >= first
+    assert d.theme_weeks.last <= last and d.theme_weeks.weeks == 5
+    body = response.content.decode()
+    assert str(d.window) in body and str(d.previous) in body
+
+
+def test_a_custom_range_upside_down_falls_back_to_the_default(
+    client: Client, scored: Personas
+) -> None:
+    client.force_login(scored.bob)
+    url = reverse("web-perimeter-dashboard", args=[scored.lille.code])
+    response = client.get(url, {"periode": "dates", "du": "2026-05-01", "au": "2026-04-01"})
+    assert response.context["d"].window.days == 90
+    assert "La date de fin précède la date de début." in response.content.decode()
 
 
 def test_sales_and_activity_against_target(client: Client, personas: Personas) -> None:
@@ -232,9 +326,21 @@ def test_children_show_the_library_s_smoothed_nps_labelled(
     expected = smooth_nps(nps_from_scores(scores), d.nps, [c.result for c in d.children])
     assert lille.smoothed.smoothed == pytest.approx(expected.smoothed)
     assert lille.smoothed.weight == pytest.approx(expected.weight)
-    # Roubaix has no answer: its smoothed value is the parent's, said as such.
-    roubaix = next(c for c in d.children if c.perimeter == scored.roubaix)
-    assert roubaix.smoothed.smoothed == pytest.approx(d.nps.nps)
-    assert roubaix.smoothed.weight == 0
     body = response.content.decode()
     assert "NPS lissé vers" in body and "bayésien empirique" in body
+
+
+def test_a_unit_without_answers_shows_no_nps_smoothed_or_not(
+    client: Client, scored: Personas
+) -> None:
+    client.force_login(scored.alice)
+    response = client.get(reverse("web-perimeter-dashboard", args=[scored.nord.code]))
+    roubaix = next(c for c in response.context["d"].children if c.perimeter == scored.roubaix)
+    assert roubaix.result.n == 0 and roubaix.result.nps is None
+    assert roubaix.smoothed is None
+    body = response.content.decode()
+    row = body[body.index("Site Roubaix") :]
+    row = row[: row.index("</tr>")]
+    assert "aucune note" in row and "aucune réponse" in row
+    assert 'data-smoothed=""' in row
+    assert not any(ch.isdigit() for ch in row.split("</a>", 1)[1])

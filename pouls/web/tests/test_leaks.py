@@ -152,11 +152,16 @@ REGISTRY: dict[str, Spec] = {
     "web-perimeter-dashboard": Spec(_perimeter),
     "web-perimeter-trend": Spec(_perimeter),
     "web-verbatim-list": Spec(_perimeter),
+    "web-verbatim-export": Spec(_perimeter, "carol"),
     "web-feedback-detail": Spec(_feedback),
     "web-theme-correction": Spec(
         _feedback, "carol", "post", {"theme": "delivery", "present": "0"}, denied="dave"
     ),
     "feedback-field-report-new": Spec(None),
+    # Admins only (alice); an analyst gets 403. Scope of the rows: see the test below.
+    "feedback-customer-rights": Spec(
+        None, "alice", "post", {"identite": "client@example.org"}, denied="carol"
+    ),
     "feedback-export-csv": Spec(_perimeter, "carol", denied="dave"),
     "feedback-export-xlsx": Spec(_perimeter, "carol"),
     "feedback-import-list": Spec(None, "carol"),
@@ -177,6 +182,7 @@ REGISTRY: dict[str, Spec] = {
     "surveys-link-invitations": Spec(_link, "alice", "post", {"nombre": "2"}),
     "callbacks-callback-queue": Spec(_perimeter),
     "callbacks-callback-figures": Spec(_perimeter),
+    "callbacks-callback-assign": Spec(_perimeter, "carol", "post", {"action": "prendre"}),
     "callbacks-callback-detail": Spec(_callback),
     "briefings-briefing-list": Spec(_perimeter),
     "briefings-briefing-create": Spec(
@@ -233,6 +239,7 @@ DETAIL_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is not Non
 PERIMETER_VIEWS = [name for name, spec in REGISTRY.items() if spec.build is _perimeter]
 DENIED_VIEWS = [name for name, spec in REGISTRY.items() if spec.denied is not None]
 EXPORTS = [
+    "web-verbatim-export",
     "feedback-export-csv",
     "feedback-export-xlsx",
     "feedback-quarantine-export",
@@ -473,3 +480,27 @@ def test_every_public_view_is_known_and_an_unknown_link_reveals_nothing(
     body = client.get(reverse("climate-answer", args=["inconnu"])).content.decode()
     assert "plus actif" in body and "Climat" not in body and "Lille" not in body
     assert client.get(reverse("climate-answer-done")).status_code == 200
+
+
+def test_customer_rights_show_and_erase_only_rows_in_the_admin_scope(
+    client: Client, world: Personas
+) -> None:
+    """An admin of the Nord region looking up a customer known in Lille and in Marseille sees
+    and erases only the Lille rows; the identity never appears in a URL."""
+    from pouls.lib import privacy
+
+    ref = privacy.customer_ref("client@example.org")
+    Feedback.objects.filter(text__startswith="Lille").update(customer_ref=ref)
+    Feedback.objects.filter(text__startswith="Marseille").update(customer_ref=ref)
+    nadia = make_user("nadia")
+    make_grant(nadia, world.nord, "admin")
+    client.force_login(nadia)
+    url = reverse("feedback-customer-rights")
+    body = client.post(url, {"identite": "client@example.org"}).content.decode()
+    assert "vendeuse très à l&#x27;écoute" in body or "vendeuse très à l'écoute" in body
+    assert "personne pour m" not in body
+    exported = client.post(url, {"identite": "client@example.org", "action": "json"})
+    assert "Marseille" not in exported.content.decode()
+    client.post(url, {"identite": "client@example.org", "action": "effacer", "confirmer": "on"})
+    assert not Feedback.objects.filter(text__startswith="Lille").exists()
+    assert Feedback.objects.filter(text__startswith="Marseille").exists()
