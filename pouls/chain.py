@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -29,18 +31,29 @@ def after_analysis(today: dt.date | None = None) -> AfterAnalysis:
     1. queue the callbacks the new texts call for (consenting detractors, and passives whose
        text reads negative now that the sentiment is known);
     2. refresh the rollups of every day that changed (dashboards read only rollups);
-    3. detect weak signals over the recent weeks, from the fresh rollups.
+    3. detect weak signals over the recent weeks, from the fresh rollups;
+    4. queue the webhooks of the callbacks and signals created here (``callback.created``,
+       ``signal.created``).
 
     ``today`` (default: the server's date) sets the last complete week the detection reads.
     """
+    from pouls.api.webhooks import emit_callbacks_created, emit_signals_created
     from pouls.callbacks.actions import do_queue_recent_callbacks
+    from pouls.callbacks.models import Callback
     from pouls.rollups.fill import refresh
     from pouls.watch.detection import detect_recent
+    from pouls.watch.models import ThemeSignal
 
     started = time.perf_counter()
+    # Rows are only ever added with growing ids: what lies above these marks is new here.
+    last_callback = Callback.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_signal = ThemeSignal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     queued = do_queue_recent_callbacks()
     periods = refresh()
     found = detect_recent(today=today)
+    if queued:
+        emit_callbacks_created(Callback.objects.filter(pk__gt=last_callback).order_by("pk"))
+    emit_signals_created(ThemeSignal.objects.filter(pk__gt=last_signal).order_by("pk"))
     logger.info(
         "after analysis: %d callbacks queued, %d periods refreshed, %d signals (%d ms)",
         queued,
@@ -53,10 +66,31 @@ def after_analysis(today: dt.date | None = None) -> AfterAnalysis:
 
 def after_answer(feedback_id: int) -> int:
     """What follows one survey answer at once, before any analysis: a consenting detractor
-    enters the callback queue now (its text may come later). Returns how many were queued."""
+    enters the callback queue now (its text may come later), and the perimeter's webhooks
+    hear of it (``callback.created``). Returns how many were queued."""
+    from pouls.api.webhooks import emit_callbacks_created
     from pouls.callbacks.actions import do_queue_callbacks
+    from pouls.callbacks.models import Callback
 
-    return do_queue_callbacks([feedback_id])
+    queued = do_queue_callbacks([feedback_id])
+    if queued:
+        emit_callbacks_created(Callback.objects.filter(feedback_id=feedback_id))
+    return queued
+
+
+def after_import(batch: Any) -> int:
+    """What follows a finished (or failed) file import: the ``import.finished`` webhooks."""
+    from pouls.api.webhooks import emit_import_finished
+
+    return emit_import_finished(batch)
+
+
+def after_overdue(callbacks: Iterable[Any]) -> int:
+    """What follows the daily reminder of overdue callbacks: the ``callback.overdue``
+    webhooks (one per callback per reminder, so at most one a day)."""
+    from pouls.api.webhooks import emit_callbacks_overdue
+
+    return emit_callbacks_overdue(callbacks)
 
 
 def request_analysis() -> None:

@@ -314,6 +314,10 @@ POULS_SURVEY_POSTS_PER_LINK = env_int("POULS_SURVEY_POSTS_PER_LINK", 300, minimu
 POULS_CLIMATE_BATCH_MIN = env_int("POULS_CLIMATE_BATCH_MIN", 5, minimum=3)
 # « Mon pouls »: a seller's own NPS is shown from this many rated answers (else the team's).
 POULS_MIN_SELLER_ANSWERS = env_int("POULS_MIN_SELLER_ANSWERS", 30, minimum=1)
+# Webhooks: links in payloads start with this address (e.g. https://pouls.example.fr); plain
+# http is refused except to 127.0.0.1/localhost when the second setting is on (tests, demo).
+POULS_BASE_URL = env_str("POULS_BASE_URL", "").rstrip("/")
+POULS_WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool("POULS_WEBHOOKS_ALLOW_HTTP_LOCALHOST", default=False)
 
 # The audit trail (who changed access, downloaded exports, read contact details...) is kept
 # this many days, then purged by `manage.py purge_audit` (run it daily). Default: 400.

@@ -14,6 +14,13 @@ urlpatterns = [
     path("api/v1/", include("pouls.api.urls")),
     path("compte/jetons/", api_pages.token_list, name="api-token-list"),
     path("compte/jetons/<uuid:code>/revoquer/", api_pages.token_revoke, name="api-token-revoke"),
+    path("compte/webhooks/", api_pages.webhook_list, name="api-webhook-list"),
+    path("compte/webhooks/<uuid:code>/", api_pages.webhook_detail, name="api-webhook-detail"),
+    path(
+        "compte/webhooks/<uuid:code>/desactiver/",
+        api_pages.webhook_disable,
+        name="api-webhook-disable",
+    ),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

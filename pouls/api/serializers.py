@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pouls.callbacks.models import Callback, CallLog
 from pouls.feedback.models import Feedback
-from pouls.org.models import Perimeter
+from pouls.org.models import Perimeter, Person
+from pouls.surveys.models import SurveyLink
 from pouls.watch.models import ThemeSignal
 
 
@@ -192,3 +194,114 @@ class CallLogSerializer(serializers.ModelSerializer[CallLog]):
         model = CallLog
         fields = ("outcome", "note", "created_at")
         read_only_fields = ("created_at",)
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    """A seller, advisor or manager: never their e-mail nor login."""
+
+    perimeter: serializers.SlugRelatedField[Perimeter] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = Person
+        fields = ("code", "first_name", "last_name", "kind", "perimeter", "is_active")
+
+
+class SurveyLinkSerializer(serializers.ModelSerializer[SurveyLink]):
+    survey = serializers.CharField(source="survey.title", read_only=True)
+    perimeter: serializers.SlugRelatedField[Perimeter] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    person: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    public_url = serializers.SerializerMethodField(
+        help_text=_("Adresse du formulaire public (à mettre dans un e-mail, un ticket, un QR).")
+    )
+
+    class Meta:
+        model = SurveyLink
+        fields = ("code", "survey", "perimeter", "person", "public_url")
+
+    def get_public_url(self, obj: SurveyLink) -> str:
+        path = reverse("surveys-answer-form", args=[obj.token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ClimateMeanSerializer(serializers.Serializer[Any]):
+    mean = serializers.FloatField()
+    low = serializers.FloatField(help_text=_("Borne basse de l'intervalle à 95 %."))
+    high = serializers.FloatField(help_text=_("Borne haute de l'intervalle à 95 %."))
+    n = serializers.IntegerField()
+
+
+class ClimateDimensionSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    mean = ClimateMeanSerializer()
+
+
+class ClimateInstrumentSerializer(serializers.Serializer[Any]):
+    instrument = serializers.CharField()
+    overall = ClimateMeanSerializer(allow_null=True)
+    dimensions = ClimateDimensionSerializer(many=True)
+
+
+class ClimateGroupSerializer(serializers.Serializer[Any]):
+    group = serializers.CharField(help_text=_("Identifiant du groupe de résultats."))
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    published = serializers.BooleanField(
+        help_text=_("Faux quand la règle de confidentialité masque ce groupe.")
+    )
+    reason = serializers.CharField(help_text=_("Pourquoi le groupe est masqué (sans effectif)."))
+    n = serializers.IntegerField(allow_null=True, help_text=_("Répondants (groupes publiés)."))
+    instruments = ClimateInstrumentSerializer(many=True)
+
+
+class ClimateResultSerializer(serializers.Serializer[Any]):
+    campaign = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    groups = ClimateGroupSerializer(many=True)
+
+
+class SalesRowSerializer(serializers.Serializer[Any]):
+    """One day of figures of a store (and of a person in it, when given); the days of a
+    batch are summed per store, person and day, then upserted: posting again changes
+    nothing, a corrected batch replaces the days it covers."""
+
+    date = serializers.CharField(help_text=_("Jour (AAAA-MM-JJ ou JJ/MM/AAAA)."))
+    perimeter = serializers.CharField(help_text=_("Code ou nom du magasin / de l'agence."))
+    person = serializers.CharField(
+        required=False, help_text=_("Prénom et nom d'une personne de ce périmètre.")
+    )
+    revenue = serializers.CharField(required=False, help_text=_("Chiffre d'affaires du jour."))
+    revenue_target = serializers.CharField(required=False)
+    orders = serializers.CharField(required=False)
+    quotes = serializers.CharField(required=False)
+    visits = serializers.CharField(required=False)
+    calls = serializers.CharField(required=False)
+    reports_filed = serializers.CharField(required=False)
+
+
+class SalesBatchSerializer(serializers.Serializer[Any]):
+    into = serializers.UUIDField(
+        required=False,
+        help_text=_("Périmètre d'import (par défaut le plus haut où vous pouvez écrire)."),
+    )
+    rows = SalesRowSerializer(many=True, allow_empty=False, max_length=10_000)  # type: ignore[call-arg]
+
+
+class SalesRejectSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class SalesResultSerializer(serializers.Serializer[Any]):
+    read = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    quarantined = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = SalesRejectSerializer(many=True)

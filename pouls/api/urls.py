@@ -16,6 +16,10 @@ router.register("perimeters", views.PerimeterViewSet, basename="api-perimeter")
 router.register("feedback", views.FeedbackViewSet, basename="api-feedback")
 router.register("signals", views.SignalViewSet, basename="api-signal")
 router.register("callbacks", views.CallbackViewSet, basename="api-callback")
+router.register("people", views.PersonViewSet, basename="api-person")
+router.register("survey-links", views.SurveyLinkViewSet, basename="api-survey-link")
+router.register("sales", views.SalesViewSet, basename="api-sale")
+router.register("climate/results", views.ClimateResultViewSet, basename="api-climate-result")
 
 urlpatterns = [
     path("", include(router.urls)),

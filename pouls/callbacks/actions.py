@@ -187,6 +187,9 @@ def do_remind_overdue(now: dt.datetime | None = None) -> int:
         reminded.update(c.pk for c in callbacks)
     Callback.objects.filter(pk__in=reminded).update(reminded_at=now)
     logger.info("callback reminders: %d e-mails for %d callbacks", sent, len(overdue))
+    from pouls.chain import after_overdue  # chain imports this module
+
+    after_overdue(overdue)
     return sent
 
 

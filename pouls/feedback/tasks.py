@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from pouls.chain import after_import
 from pouls.feedback.importers.mapping import MappingError
 from pouls.feedback.importers.pipeline import (
     IMPORT_LEASE_TTL,
@@ -67,6 +68,8 @@ def import_feedback_file(import_code: str, path: str, holder: str = "") -> dict[
     # Not in a ``finally``: an interrupted import keeps its upload to be taken back.
     _drop_upload(batch, Path(path))
     logger.info("import task %s finished with status %s", import_code, batch.status)
+    batch.refresh_from_db()
+    after_import(batch)
     return _counts(batch)
 
 

@@ -9,7 +9,14 @@ from rest_framework.test import APIClient
 
 from pouls.api.tokens import do_create_token
 from pouls.org.models import Perimeter
-from pouls.testing import Personas, make_callback, make_feedback, refresh_rollups
+from pouls.testing import (
+    Personas,
+    make_callback,
+    make_feedback,
+    make_person,
+    make_survey,
+    refresh_rollups,
+)
 from pouls.watch.models import ThemeSignal
 
 
@@ -35,12 +42,15 @@ def _signal(perimeter: Perimeter) -> ThemeSignal:
 
 @pytest.fixture
 def world(personas: Personas) -> World:
-    """One feedback, callback and signal in Lille (bob's store) and in Marseille (outside
-    bob's and carol's scope); a token per persona, bob's read-only."""
+    """One feedback, callback, signal, seller and survey (with its links) in Lille (bob's
+    store) and in Marseille (outside bob's and carol's scope); a token per persona, bob's
+    read-only."""
     for store in (personas.lille, personas.marseille):
         feedback = make_feedback(perimeter=store, nps=2, text="Attente trop longue en caisse.")
         make_callback(feedback=feedback)
         _signal(store)
+        make_person(perimeter=store, first_name="Inès", last_name=f"Vendeuse {store.name}")
+        make_survey(perimeter=store, title=f"Enquête {store.name}")
     refresh_rollups()
     tokens = {
         name: do_create_token(getattr(personas, name), name="test", read_only=name == "bob")[1]

@@ -12,7 +12,8 @@ from pouls.api.tests.conftest import World, client_for
 from pouls.api.urls import router
 from pouls.callbacks.models import Callback
 from pouls.feedback.models import Feedback
-from pouls.org.models import Perimeter
+from pouls.org.models import Perimeter, Person
+from pouls.surveys.models import SurveyLink
 from pouls.watch.models import ThemeSignal
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +30,23 @@ DETAIL: dict[str, Callable[[World, bool], object]] = {
     "api-callback": lambda w, own: Callback.objects.get(
         perimeter=w.personas.lille if own else w.personas.marseille
     ),
+    "api-person": lambda w, own: Person.objects.get(
+        perimeter=w.personas.lille if own else w.personas.marseille
+    ),
+    "api-survey-link": lambda w, own: SurveyLink.objects.get(
+        perimeter=w.personas.lille if own else w.personas.marseille, person=None
+    ),
 }
 EXTRA_DETAIL = {"api-perimeter-figures": "api-perimeter"}
-WRITES = {"api-feedback-list", "api-callback-calls"}
+WRITES = {"api-feedback-list", "api-callback-calls", "api-sale-list"}
+# Lists without a detail, each with its own scope test (test_climate.py, test_sales.py).
+LISTS_ONLY = {"api-climate-result-list"}
 
 
 def test_every_endpoint_is_in_the_registry() -> None:
     names = {u.name for u in router.urls if isinstance(u, URLPattern)}
     known = {f"{b}-list" for b in DETAIL} | {f"{b}-detail" for b in DETAIL} | set(EXTRA_DETAIL)
-    known |= WRITES
+    known |= WRITES | LISTS_ONLY
     assert names <= known, names - known
 
 
@@ -72,6 +81,17 @@ def test_lists_hold_only_rows_in_scope(world: World, base: str) -> None:
     else:
         assert {r["perimeter"] for r in bob} == {lille}
     assert client_for(world, "charlie").get(url).json()["results"] == []
+
+
+def test_people_carry_no_email_and_links_their_public_address(world: World) -> None:
+    bob = client_for(world, "bob")
+    [person] = bob.get(reverse("api-person-list")).json()["results"]
+    assert set(person) == {"code", "first_name", "last_name", "kind", "perimeter", "is_active"}
+    links = bob.get(reverse("api-survey-link-list")).json()["results"]
+    store = SurveyLink.objects.get(perimeter=world.personas.lille, person=None)
+    [found] = [link for link in links if link["code"] == str(store.code)]
+    assert found["public_url"].endswith(reverse("surveys-answer-form", args=[store.token]))
+    assert found["survey"] == "Enquête Site Lille"
 
 
 @pytest.mark.parametrize("base", list(DETAIL))
