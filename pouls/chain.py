@@ -127,3 +127,11 @@ def after_erasure(days: set[dt.date]) -> int:
         return 0
     mark_pending(days)
     return fill_pending()
+
+
+def on_worker_tick() -> None:
+    """What every worker does at start and each minute: queue again an import whose worker
+    died (its lease expired), so it goes on from its last committed record."""
+    from pouls.feedback.tasks import resume_stale_imports
+
+    resume_stale_imports()

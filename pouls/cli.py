@@ -299,8 +299,8 @@ def import_org(
     Example: pouls import org export_rh.xlsx --dry-run
     """
     _setup_django()
+    from pouls.feedback.importers.org import do_import_org
     from pouls.feedback.importers.readers import FileRejected
-    from pouls.org.imports import do_import_org
 
     try:
         summary = do_import_org(

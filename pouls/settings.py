@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "pouls.briefings",
     "pouls.climate",
     "pouls.ops",
+    "pouls.rights",
     "pouls.api",
     "rest_framework",
     "django_filters",

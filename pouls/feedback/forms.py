@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pouls.feedback.importers.mapping import PRESETS
 from pouls.feedback.models import Feedback
+from pouls.org.forms import PerimeterChoice, _admin_perimeters
 from pouls.org.models import Perimeter, Person
 
 
@@ -205,27 +206,16 @@ class ColumnMappingForm(forms.Form):
         }
 
 
-class CustomerRightsForm(forms.Form):
-    """The e-mail or phone number a customer gave to exercise their rights."""
-
-    identite = forms.CharField(
-        label=_("E-mail ou téléphone du client"),
-        max_length=255,
-        help_text=_(
-            "Tel que le client l’a donné : le téléphone est cherché sous toutes ses écritures "
-            "(espaces, points, +33)."
-        ),
+class OrgImportForm(forms.Form):
+    perimeter = PerimeterChoice(
+        label=_("Importer sous le périmètre"), queryset=Perimeter.objects.none()
     )
-    action = forms.ChoiceField(
-        choices=[
-            ("chercher", _("Chercher")),
-            ("json", _("Exporter (JSON)")),
-            ("csv", _("Exporter (CSV)")),
-            ("effacer", _("Effacer")),
-        ],
-        initial="chercher",
+    file = forms.FileField(label=_("Export RH (CSV ou XLSX)"))
+    close_missing = forms.BooleanField(
+        label=_("Export complet : fermer les magasins et désactiver les personnes absentes"),
         required=False,
     )
-    confirmer = forms.BooleanField(
-        label=_("Je confirme l’effacement définitif de ces données."), required=False
-    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["perimeter"].queryset = _admin_perimeters(user)  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from django.urls import path
 from pouls.feedback import views
 
 urlpatterns = [
+    path("acces/import/", views.org_import, name="feedback-org-import"),
     path(
         "p/<uuid:code>/export.csv",
         views.feedback_export,
@@ -20,7 +21,6 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="feedback-export-xlsx",
     ),
-    path("clients/droits/", views.customer_rights, name="feedback-customer-rights"),
     path("remontee/", views.field_report_new, name="feedback-field-report-new"),
     path("imports/", views.import_list, name="feedback-import-list"),
     path("imports/nouveau/", views.import_upload, name="feedback-import-upload"),

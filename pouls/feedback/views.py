@@ -3,6 +3,7 @@ perimeter), and sellers' field reports (anyone with a perimeter)."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,9 +23,9 @@ from pouls.feedback.actions import do_file_field_report
 from pouls.feedback.forms import (
     MAPPED_FIELDS,
     ColumnMappingForm,
-    CustomerRightsForm,
     FieldReportForm,
     ImportUploadForm,
+    OrgImportForm,
 )
 from pouls.feedback.importers.mapping import MappingError, load_mapping, resolve
 from pouls.feedback.importers.pipeline import do_reprocess_quarantine, file_source
@@ -35,7 +37,7 @@ from pouls.feedback.tasks import import_feedback_file
 from pouls.lib.audit import do_audit
 from pouls.lib.exports import FEEDBACK_HEADER, feedback_rows, to_csv, to_xlsx
 from pouls.lib.http import AuthedRequest
-from pouls.lib.scoping import get_for_user_or_404, save_for_user
+from pouls.lib.scoping import get_for_user_or_404, may_act_somewhere, save_for_user
 from pouls.org.models import Perimeter
 from pouls.org.queries import list_subtree_ids
 
@@ -303,66 +305,67 @@ def _abandon(batch: Import, path: Path, message: str) -> None:
     batch.save(update_fields=["status", "message", "upload_name", "finished_at"])
 
 
+_ORG_IMPORT = "org_import"  # session key: the uploaded file waiting for confirmation
+
+
+def _org_upload_path(token: str) -> Path:
+    return Path(settings.UPLOAD_DIR) / f"org-{token}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def customer_rights(request: AuthedRequest) -> HttpResponse:
-    """GDPR art. 15 and 17 for admins: find what Pouls holds about a customer in the admin's
-    perimeters, export it or erase it. The identity travels by POST only (never in a URL,
-    so never in an access log) and nothing of it is logged or audited."""
-    from django.core.exceptions import PermissionDenied
-
-    from pouls.feedback import rights
-    from pouls.lib.scoping import may_act_somewhere
+def org_import(request: AuthedRequest) -> HttpResponse:
+    """Upload an HR export -> preview (a dry run: the real counts, nothing stored) ->
+    confirm. The file waits in UPLOAD_DIR under a random name kept in the session only."""
+    from pouls.feedback.importers.org import do_import_org
 
     if not may_act_somewhere(request.user, "admin"):
         raise PermissionDenied
-    form = CustomerRightsForm(request.POST if request.method == "POST" else None)
-    found = None
-    if form.is_valid():
-        identity = form.cleaned_data["identite"]
-        action = form.cleaned_data["action"] or "chercher"
-        if action == "effacer":
-            if not form.cleaned_data["confirmer"]:
-                form.add_error("confirmer", _("Cochez la case pour confirmer l’effacement."))
-            else:
-                erased = rights.do_erase_customer(request.user, identity)
-                messages.success(
-                    request,
-                    _(
-                        "Effacé : %(feedback)d retour(s), %(contacts)d coordonnée(s), "
-                        "%(callbacks)d rappel(s), %(quarantine)d ligne(s) en quarantaine, "
-                        "%(invitations)d invitation(s)."
-                    )
-                    % {
-                        "feedback": erased.feedback,
-                        "contacts": erased.contacts,
-                        "callbacks": erased.callbacks,
-                        "quarantine": erased.quarantine,
-                        "invitations": erased.invitations,
-                    },
-                )
-                return redirect("feedback-customer-rights")
-        found = rights.find_customer_data(request.user, identity)
-        if action in ("json", "csv"):
-            do_audit(
-                request.user,
-                "export.downloaded",
-                target="client",
-                detail={"kind": "customer", "format": action, "rows": found.total},
+    pending = request.session.get(_ORG_IMPORT)
+    if request.method == "POST" and "confirm" in request.POST and pending:
+        root = get_for_user_or_404(Perimeter, request.user, pending["perimeter"], "admin")
+        path = _org_upload_path(pending["token"]).with_suffix(pending["suffix"])
+        del request.session[_ORG_IMPORT]
+        try:
+            summary = do_import_org(
+                path, root=root, user=request.user, close_missing=pending["close_missing"]
             )
-            if action == "json":
-                response = HttpResponse(
-                    rights.export_json(found), content_type="application/json; charset=utf-8"
-                )
-            else:
-                header, *lines = rights.export_csv_rows(found)
-                response = HttpResponse(
-                    to_csv(header, lines), content_type="text/csv; charset=utf-8"
-                )
-            response["Content-Disposition"] = f'attachment; filename="donnees-client.{action}"'
-            return response
-    return render(
-        request,
-        "feedback/customer_rights.html",
-        {"form": form, "found": found, "rows": rights.export_rows(found) if found else None},
-    )
+        except FileRejected as exc:
+            messages.error(request, str(exc))
+            return redirect("feedback-org-import")
+        finally:
+            path.unlink(missing_ok=True)
+        messages.success(
+            request,
+            _("Organisation importée : %(accepted)d personnes, %(quarantined)d en quarantaine.")
+            % {"accepted": summary.accepted, "quarantined": summary.quarantined},
+        )
+        return redirect("org-access-home")
+    form = OrgImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()[:8]
+        token = secrets.token_hex(16)
+        path = _org_upload_path(token).with_suffix(suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        root = form.cleaned_data["perimeter"]
+        close_missing = form.cleaned_data["close_missing"]
+        try:
+            summary = do_import_org(path, root=root, dry_run=True, close_missing=close_missing)
+        except FileRejected as exc:
+            path.unlink(missing_ok=True)
+            form.add_error("file", str(exc))
+        else:
+            request.session[_ORG_IMPORT] = {
+                "token": token,
+                "suffix": suffix,
+                "perimeter": str(root.code),
+                "close_missing": close_missing,
+            }
+            context = {"summary": summary, "root": root, "close_missing": close_missing}
+            return render(request, "feedback/org_import_preview.html", context)
+    status = 400 if form.is_bound else 200
+    return render(request, "feedback/org_import.html", {"form": form}, status=status)

@@ -36,9 +36,9 @@ def _schedule_loop(stop: threading.Event) -> None:
 
 
 def _take_back_imports() -> None:
-    from pouls.feedback.tasks import resume_stale_imports
+    from pouls.chain import on_worker_tick
 
-    resume_stale_imports()
+    on_worker_tick()
 
 
 def run_worker(*, interval: float, max_tasks: int | None, schedule: bool) -> None:

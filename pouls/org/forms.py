@@ -122,18 +122,3 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Jusqu’au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-
-class OrgImportForm(forms.Form):
-    perimeter = PerimeterChoice(
-        label=_("Importer sous le périmètre"), queryset=Perimeter.objects.none()
-    )
-    file = forms.FileField(label=_("Export RH (CSV ou XLSX)"))
-    close_missing = forms.BooleanField(
-        label=_("Export complet : fermer les magasins et désactiver les personnes absentes"),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["perimeter"].queryset = _admin_perimeters(user)  # type: ignore[attr-defined]

@@ -22,7 +22,6 @@ urlpatterns = [
     path("acces/perimetres/nouveau/", views.perimeter_new, name="org-perimeter-new"),
     path("acces/perimetres/<uuid:code>/", views.perimeter_edit, name="org-perimeter-edit"),
     path("acces/perimetres/<uuid:code>/fermer/", views.perimeter_close, name="org-perimeter-close"),
-    path("acces/import/", views.org_import, name="org-import"),
     path("acces/journal/", views.audit_list, name="org-audit-list"),
     path("acces/journal.csv", views.audit_export, name="org-audit-export"),
 ]

@@ -5,11 +5,8 @@ reads the audit trail. Every fetch goes through the scoping with the ``admin`` a
 from __future__ import annotations
 
 import json
-import secrets
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +28,6 @@ from pouls.org.forms import (
     InviteForm,
     LinkForm,
     NewPerimeterForm,
-    OrgImportForm,
     PerimeterForm,
 )
 from pouls.org.models import Account, Perimeter
@@ -262,69 +258,3 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="journal-audit.csv"'
     return response
-
-
-_ORG_IMPORT = "org_import"  # session key: the uploaded file waiting for confirmation
-
-
-def _org_upload_path(token: str) -> Path:
-    return Path(settings.UPLOAD_DIR) / f"org-{token}"
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def org_import(request: AuthedRequest) -> HttpResponse:
-    """Upload an HR export -> preview (a dry run: the real counts, nothing stored) ->
-    confirm. The file waits in UPLOAD_DIR under a random name kept in the session only."""
-    from pouls.feedback.importers.readers import FileRejected
-    from pouls.org.imports import do_import_org
-
-    _require_some_admin(request)
-    pending = request.session.get(_ORG_IMPORT)
-    if request.method == "POST" and "confirm" in request.POST and pending:
-        root = get_for_user_or_404(Perimeter, request.user, pending["perimeter"], "admin")
-        path = _org_upload_path(pending["token"]).with_suffix(pending["suffix"])
-        del request.session[_ORG_IMPORT]
-        try:
-            summary = do_import_org(
-                path, root=root, user=request.user, close_missing=pending["close_missing"]
-            )
-        except FileRejected as exc:
-            messages.error(request, str(exc))
-            return redirect("org-import")
-        finally:
-            path.unlink(missing_ok=True)
-        messages.success(
-            request,
-            _("Organisation importée : %(accepted)d personnes, %(quarantined)d en quarantaine.")
-            % {"accepted": summary.accepted, "quarantined": summary.quarantined},
-        )
-        return redirect("org-access-home")
-    form = OrgImportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()[:8]
-        token = secrets.token_hex(16)
-        path = _org_upload_path(token).with_suffix(suffix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        root = form.cleaned_data["perimeter"]
-        close_missing = form.cleaned_data["close_missing"]
-        try:
-            summary = do_import_org(path, root=root, dry_run=True, close_missing=close_missing)
-        except FileRejected as exc:
-            path.unlink(missing_ok=True)
-            form.add_error("file", str(exc))
-        else:
-            request.session[_ORG_IMPORT] = {
-                "token": token,
-                "suffix": suffix,
-                "perimeter": str(root.code),
-                "close_missing": close_missing,
-            }
-            context = {"summary": summary, "root": root, "close_missing": close_missing}
-            return render(request, "org/org_import_preview.html", context)
-    status = 400 if form.is_bound else 200
-    return render(request, "org/org_import.html", {"form": form}, status=status)

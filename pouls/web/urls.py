@@ -16,6 +16,7 @@ urlpatterns = [
     path("verbatim/<uuid:code>/themes/", views.theme_correction, name="web-theme-correction"),
     path("", include("pouls.watch.urls")),
     path("", include("pouls.feedback.urls")),
+    path("", include("pouls.rights.urls")),
     path("", include("pouls.annotations.urls")),
     path("", include("pouls.activity.urls")),
     path("", include("pouls.surveys.urls")),

@@ -159,7 +159,7 @@ REGISTRY: dict[str, Spec] = {
     ),
     "feedback-field-report-new": Spec(None),
     # Admins only (alice); an analyst gets 403. Scope of the rows: see the test below.
-    "feedback-customer-rights": Spec(
+    "rights-customer-rights": Spec(
         None, "alice", "post", {"identite": "client@example.org"}, denied="carol"
     ),
     "feedback-export-csv": Spec(_perimeter, "carol", denied="dave"),
@@ -232,7 +232,7 @@ REGISTRY: dict[str, Spec] = {
     "org-perimeter-new": Spec(None, "alice", denied="carol"),
     "org-perimeter-edit": Spec(_perimeter, "alice", denied="carol"),
     "org-perimeter-close": Spec(_perimeter, "alice", "post", denied="dave"),
-    "org-import": Spec(None, "alice", denied="bob"),
+    "feedback-org-import": Spec(None, "alice", denied="bob"),
     "org-audit-list": Spec(None, "alice", denied="carol"),
     "org-audit-export": Spec(None, "alice", denied="bob"),
 }
@@ -496,7 +496,7 @@ def test_customer_rights_show_and_erase_only_rows_in_the_admin_scope(
     nadia = make_user("nadia")
     make_grant(nadia, world.nord, "admin")
     client.force_login(nadia)
-    url = reverse("feedback-customer-rights")
+    url = reverse("rights-customer-rights")
     body = client.post(url, {"identite": "client@example.org"}).content.decode()
     assert "vendeuse très à l&#x27;écoute" in body or "vendeuse très à l'écoute" in body
     assert "personne pour m" not in body

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pouls.feedback.rights import (
+from pouls.rights.customers import (
     do_erase_customer,
     export_csv_rows,
     export_json,

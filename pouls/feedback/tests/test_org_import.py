@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from pouls.feedback.importers.org import do_import_org, recognise_columns
 from pouls.feedback.models import Import, QuarantinedRow
-from pouls.org.imports import do_import_org, recognise_columns
 from pouls.org.models import Perimeter, Person
 from pouls.rollups.fill import rebuild_all
 from pouls.rollups.models import MetricValue
@@ -259,14 +259,16 @@ def test_web_upload_preview_confirm_within_the_admins_perimeters(
     ]
     data = write_csv(tmp_path / "rh.csv", rows).read_bytes()
     client.force_login(personas.alice)
-    assert client.get(reverse("org-import")).status_code == 200
+    assert client.get(reverse("feedback-org-import")).status_code == 200
     upload = SimpleUploadedFile("rh.csv", data, content_type="text/csv")
-    response = client.post(reverse("org-import"), {"perimeter": personas.nord.pk, "file": upload})
+    response = client.post(
+        reverse("feedback-org-import"), {"perimeter": personas.nord.pk, "file": upload}
+    )
     assert response.status_code == 200
     text = response.content.decode()
     assert "acceptées 2 + en quarantaine 1 + doublons 0" in text and "e-mail invalide" in text
     assert not Person.objects.filter(employee_id__startswith="E").exists()  # a preview
-    response = client.post(reverse("org-import"), {"confirm": "1"})
+    response = client.post(reverse("feedback-org-import"), {"confirm": "1"})
     assert response.status_code == 302
     lea = Person.objects.get(employee_id="E2")
     assert lea.perimeter.path.startswith(personas.nord.path)
@@ -278,7 +280,9 @@ def test_web_upload_preview_confirm_within_the_admins_perimeters(
     make_grant(nadia, personas.nord, "admin")
     client.force_login(nadia)
     upload = SimpleUploadedFile("rh.csv", data, content_type="text/csv")
-    response = client.post(reverse("org-import"), {"perimeter": personas.sud.pk, "file": upload})
+    response = client.post(
+        reverse("feedback-org-import"), {"perimeter": personas.sud.pk, "file": upload}
+    )
     assert response.status_code == 400
     client.force_login(personas.bob)
-    assert client.get(reverse("org-import")).status_code == 403
+    assert client.get(reverse("feedback-org-import")).status_code == 403

@@ -14,14 +14,14 @@ from django.utils import timezone
 from pouls.callbacks.models import CallLog
 from pouls.feedback.importers.pipeline import do_import_feedback
 from pouls.feedback.models import CallbackContact, Feedback, QuarantinedRow
-from pouls.feedback.rights import (
+from pouls.lib import privacy
+from pouls.org.models import AuditEvent
+from pouls.rights.customers import (
     do_erase_customer,
     export_json,
     find_customer_data,
     identity_variants,
 )
-from pouls.lib import privacy
-from pouls.org.models import AuditEvent
 from pouls.rollups.models import MetricValue
 from pouls.surveys.models import Invitation
 from pouls.testing import (

@@ -10,7 +10,7 @@ from pouls.feedback.actions import (
     do_purge_orphan_uploads,
     do_purge_stale_uploads,
 )
-from pouls.feedback.rights import do_purge_old_personal_data
+from pouls.rights.customers import do_purge_old_personal_data
 
 
 class Command(BaseCommand):
