@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
@@ -18,6 +21,21 @@ from pouls.api.tests.conftest import World
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """The WSGI app closes the database connection after each request, as a server must;
+    in a test that would close the test's own transaction (Django's test client does the
+    same disconnection)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("keep_test_connection")
 def test_the_api_keeps_to_its_schema(world: World) -> None:
     """Every operation of the schema, 10 generated requests each, as bob and as carol."""
     from hypothesis import given
