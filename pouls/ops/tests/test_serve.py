@@ -28,7 +28,7 @@ from django.db import connection
 
 from pouls.testing import PASSWORD
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 LOAD_CLIENTS = 20
 LOAD_SECONDS = 30.0
