@@ -51,6 +51,7 @@ def test_the_api_keeps_to_its_schema(world: World) -> None:
             max_examples=10,
             deadline=None,
             database=None,
+            derandomize=True,  # the same requests on every run: CI never flakes on a draw
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )
         def run(case: Any) -> None:
