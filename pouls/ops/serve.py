@@ -21,7 +21,9 @@ class ServeRefused(Exception):
 def check_production_settings() -> None:
     if settings.DEBUG:
         raise ServeRefused("POULS_DEBUG=1: refusing to serve in debug mode (set POULS_DEBUG=0).")
-    if os.environ.get("POULS_DEMO") == "1" and not os.environ.get("POULS_SECRET_KEY"):
+    # Settings fall back to the demo's generated key in a demo data directory (or with
+    # POULS_DEMO=1): production serving needs the operator's own secret.
+    if not (os.environ.get("POULS_SECRET_KEY") or os.environ.get("POULS_SECRET_KEY_FILE")):
         raise ServeRefused(
             "POULS_SECRET_KEY is not set: `pouls serve` needs a real secret (see .env.example)."
         )
